@@ -1,0 +1,106 @@
+"""One frozen configuration object, built by the CLI and passed down to every stage.
+
+Every number has a comment saying why it has that value. Library code never reads the
+environment or the command line itself: it gets a ``Config``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import __version__
+
+LIVE_SITE = "https://www.opengovpartnership.org"
+PROJECT_URL = "https://github.com/ogp-data/ogp-pipeline"
+
+
+def default_user_agent() -> str:
+    # Names the tool, its version and where an operator can read what it does and reach us.
+    return f"ogp-pipeline/{__version__} (+{PROJECT_URL})"
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """Settings of the extract stage: where to look, and how politely to fetch."""
+
+    base_url: str = LIVE_SITE
+    # Start pages of the link crawl. Empty means the site's member listing (see discovery).
+    start_urls: tuple[str, ...] = ()
+    seed_file: Path | None = None
+    only_member: str | None = None  # member slug: restrict discovery and fetching to one member
+    max_pages: int | None = None  # stop after this many commitment pages (smoke runs)
+    full: bool = False  # revalidate every known page even where sitemap lastmod says unchanged
+    language: str = "en"  # "en" fetches /members/...; "es" or "fr" fetch /es/... or /fr/...
+    use_sitemaps: bool = True
+    crawl_links: bool = True
+    probe_ids: bool = True
+
+    # Two connections per host: a browser opens six; a polite crawler keeps to one or two so the
+    # site's PHP workers stay free for people. The delay below is what really bounds the rate.
+    concurrency: int = 2
+    # At most one request per second to the host (the common polite default, and what Scrapy's
+    # AutoThrottle converges to on a slow WordPress site). A robots.txt Crawl-delay that asks
+    # for more wins; 6,500 conditional requests then take under two hours of a nightly window.
+    delay_s: float = 1.0
+
+    # A healthy server accepts a connection well within a second; 10 s tolerates a congested
+    # path without letting a dead host stall a worker for long.
+    connect_timeout_s: float = 10.0
+    # WordPress renders pages server-side; uncached commitment pages have been seen to take
+    # several seconds. 30 s is generous for that and still bounds a stalled transfer.
+    read_timeout_s: float = 30.0
+    # Five attempts with exponential backoff span about a minute: enough to ride out a restart
+    # or a deploy, short enough that a broken page does not hold up a nightly run.
+    max_attempts: int = 5
+    backoff_base_s: float = 2.0  # first retry after ~2 s, then 4, 8, 16 (with jitter)
+    backoff_max_s: float = 60.0  # no single backoff wait longer than a minute
+    # A Retry-After beyond five minutes is treated as "not tonight": we wait at most this long,
+    # then count the attempt; the page is retried by the next run.
+    retry_after_cap_s: float = 300.0
+    # The largest commitment pages seen are a few hundred KB; 10 MiB is ~20x headroom and stops
+    # a misconfigured endpoint from streaming an unbounded body into memory.
+    max_body_bytes: int = 10 * 1024 * 1024
+    # Redirect chains on the site are one or two hops (no-www to www, add slash); five allows
+    # for that and stops a loop early.
+    max_redirects: int = 5
+    # IDs are sequential per member but withdrawn commitments leave gaps; five consecutive
+    # misses past the highest known ID ends the probe without hammering the site with 404s.
+    probe_misses: int = 5
+    # sitemaps.org caps a sitemap at 50 MB uncompressed and 50,000 URLs; anything larger is not
+    # a sitemap. Depth 3 allows an index of indexes and stops a self-referencing loop.
+    sitemap_max_bytes: int = 50 * 1024 * 1024
+    sitemap_max_depth: int = 3
+    user_agent: str = field(default_factory=default_user_agent)
+    from_header: str | None = None  # an e-mail address for the site's operators, if provided
+    progress: bool | None = None  # None: a progress bar on a terminal, log lines otherwise
+    # Without a terminal, one summary log line this often keeps cron logs short but alive.
+    log_every_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class TransformConfig:
+    # Parsing is CPU-bound and pages are independent: one process per core.
+    workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class LoadConfig:
+    # A nightly refresh normally gains commitments; losing more than 10% at once means the site
+    # or the crawl broke, so publishing is refused unless the user allows it.
+    max_shrink_ratio: float = 0.10
+    allow_shrink: bool = False
+    allow_empty: bool = False
+    # Previous run folders kept beside the current one: enough to roll back a bad night or to
+    # diff a week of refreshes, small enough to keep disk use bounded (~5 x the data size).
+    keep_runs: int = 5
+
+
+@dataclass(frozen=True)
+class Config:
+    raw_dir: Path = Path("raw")
+    processed_dir: Path = Path("processed")
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    transform: TransformConfig = field(default_factory=TransformConfig)
+    load: LoadConfig = field(default_factory=LoadConfig)

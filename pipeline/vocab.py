@@ -1,0 +1,233 @@
+"""The label and value vocabularies, loaded from ``vocabulary.toml`` shipped in the package.
+
+Lookups are strict about keys (asking for a field the file does not declare raises
+``VocabularyError`` naming it) and tolerant about spelling (case, accents, whitespace and a
+trailing colon are ignored), so that a new spelling is a data change, never a code change.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import VocabularyError
+
+
+def _fold_table() -> dict[int, str]:
+    """A one-character-for-one-character folding table (so match offsets stay valid)."""
+    table: dict[int, str] = {0xA0: " ", 0x2019: "'", 0x2018: "'", 0x2013: "-", 0x2014: "-"}
+    for code in range(0xC0, 0x250):
+        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if c.isascii())
+        lowered = base.lower()
+        if len(lowered) == 1:
+            table[code] = lowered
+    return table
+
+
+_FOLD = _fold_table()
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, same length as the input (offsets map back to the original)."""
+    folded = text.translate(_FOLD).lower()
+    return folded if len(folded) == len(text) else text.translate(_FOLD)
+
+
+def key(text: str) -> str:
+    """The comparison key of a label, heading or value as shown."""
+    return _SPACES.sub(" ", fold(text)).strip().rstrip(":").strip()
+
+
+def _spelling_pattern(spelling: str) -> str:
+    return r"\s+".join(re.escape(word) for word in key(spelling).split(" "))
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    field: str
+    label: str  # as shown, without colon or glued tooltip text
+    rest: str  # what follows the colon on the same line
+    had_colon: bool
+
+
+class Vocabulary:
+    """Read-only view of vocabulary.toml with the lookups the parser needs."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        try:
+            self._build(data)
+        except (KeyError, TypeError, re.error) as exc:
+            raise VocabularyError(f"vocabulary file is malformed: {exc!r}") from exc
+
+    def _build(self, data: dict[str, Any]) -> None:
+        self.version: int = data["meta"]["version"]
+        self._chrome = {key(s) for s in data["chrome"]["lines"]}
+        self._footer = {key(s) for s in data["chrome"]["footer"]}
+        self._headings = {key(s): name for name, spellings in data["headings"].items() for s in spellings}
+        self._heading_patterns = [
+            (name, re.compile(pattern, re.IGNORECASE))
+            for name, patterns in data["heading_patterns"].items()
+            for pattern in patterns
+        ]
+        labels: dict[str, Any] = data["labels"]
+        self.label_sections: dict[str, str] = {f: spec["section"] for f, spec in labels.items()}
+        self._labels = {key(s): f for f, spec in labels.items() for s in spec["spellings"]}
+        alternatives = sorted(self._labels, key=len, reverse=True)
+        body = "|".join(_spelling_pattern(a) for a in alternatives)
+        # "Label:" / "Label" then value; or a label with a glossary tooltip glued on
+        # ("Action PlanAction plans are ...: value"): the tooltip must start without a space.
+        self._label_line = re.compile(rf"^\s*(?P<label>{body})(?P<tip>(?=\S)[^:]{{10,400}})?\s*(?P<colon>:)?\s*(?P<rest>.*)$", re.DOTALL)
+        self._missing = {key(s): code for code, spellings in data["missing"].items() for s in spellings}
+        self._values: dict[str, dict[str, str]] = {}
+        self._categories: dict[str, tuple[str, ...]] = {}
+        self._ordered: dict[str, bool] = {}
+        for name, spec in data["values"].items():
+            categories = tuple(spec["categories"])
+            lookup = {key(c): c for c in categories}
+            for canonical, aliases in spec.get("aliases", {}).items():
+                if canonical not in categories:
+                    raise KeyError(f"alias target {canonical!r} is not a category of {name!r}")
+                lookup.update({key(a): canonical for a in aliases})
+            self._values[name], self._categories[name] = lookup, categories
+            self._ordered[name] = bool(spec["ordered"])
+        self.ogp_values: tuple[str, ...] = tuple(data["ogp_values"])
+        phrases = [(key(a), c) for c, aliases in data["ogp_values"].items() for a in aliases]
+        self.ogp_value_phrases = sorted(phrases, key=lambda p: len(p[0]), reverse=True)
+        reports = data["irm_report_types"]
+        self.report_types: tuple[str, ...] = tuple(reports["order"])
+        self._report_phrases = [(t, [key(p) for p in reports[t]]) for t in self.report_types]
+        self._public_comment = [key(p) for p in reports["public_comment"]]
+        self._starred_prefixes = [key(p) for p in data["member_list"]["starred_prefixes"]]
+        self._months = {key(n): int(m) for m, names in data["months"].items() for n in names}
+        self._policy_areas = {key(p) for p in data["policy_areas"]["known"]}
+
+    # -- page structure ---------------------------------------------------------------------
+    def is_chrome(self, line: str) -> bool:
+        return key(line) in self._chrome
+
+    def is_footer(self, line: str) -> bool:
+        return key(line) in self._footer
+
+    def heading(self, text: str) -> str | None:
+        """Section key of a heading as shown ("Design i" -> "design"), or None."""
+        folded = key(text)
+        found = self._headings.get(folded)
+        if found is None and folded.endswith(" i"):
+            found = self._headings.get(folded[:-2].rstrip())
+        if found is None:
+            for name, pattern in self._heading_patterns:
+                if pattern.match(text.strip()):
+                    return name
+        return found
+
+    def heading_member(self, text: str) -> str | None:
+        """The member name inside "{Member}'s Commitments", or None."""
+        for _name, pattern in self._heading_patterns:
+            match = pattern.match(text.strip())
+            if match and "member" in pattern.groupindex:
+                return match["member"].strip()
+        return None
+
+    # -- labels -----------------------------------------------------------------------------
+    def label(self, text: str) -> str | None:
+        """Field key of a whole text that is exactly a label (with or without colon)."""
+        return self._labels.get(key(text))
+
+    def match_label_line(self, line: str) -> LabelMatch | None:
+        """A line that starts with a known label: "Status: Active", "Status:", "Status"."""
+        match = self._label_line.match(fold(line))
+        if match is None:
+            return None
+        label_shown = line[match.start("label") : match.end("label")]
+        rest = line[match.start("rest") :].strip() if match["rest"] else ""
+        had_colon = match["colon"] is not None
+        if not had_colon and (rest or match["tip"]):
+            return None  # "Status quo ..." is prose, not the Status label
+        field = self._labels[key(label_shown)]
+        return LabelMatch(field=field, label=label_shown.strip(), rest=rest, had_colon=had_colon)
+
+    def section_of(self, field: str) -> str:
+        try:
+            return self.label_sections[field]
+        except KeyError:
+            raise VocabularyError(f"no label {field!r}; known: {sorted(self.label_sections)}") from None
+
+    # -- values -----------------------------------------------------------------------------
+    def missing_reason(self, value: str) -> str | None:
+        return self._missing.get(key(value))
+
+    def category(self, field: str, value: str) -> str | None:
+        """Canonical category of a value in a closed vocabulary, or None when not known."""
+        return self._lookup(field).get(key(value))
+
+    def categories(self, field: str) -> tuple[str, ...]:
+        self._lookup(field)
+        return self._categories[field]
+
+    def is_ordered(self, field: str) -> bool:
+        self._lookup(field)
+        return self._ordered[field]
+
+    def closed_fields(self) -> tuple[str, ...]:
+        return tuple(self._values)
+
+    def missing_codes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self._missing.values()))
+
+    def _lookup(self, field: str) -> dict[str, str]:
+        try:
+            return self._values[field]
+        except KeyError:
+            known = sorted(self._values)
+            raise VocabularyError(f"no value vocabulary {field!r}; known: {known}") from None
+
+    def report_type(self, title: str) -> str | None:
+        folded = key(title)
+        for report_type, phrases in self._report_phrases:
+            if any(p in folded for p in phrases):
+                return report_type
+        return None
+
+    def is_public_comment(self, title: str) -> bool:
+        folded = key(title)
+        return any(p in folded for p in self._public_comment)
+
+    def strip_starred_prefix(self, title: str) -> tuple[str, bool]:
+        folded = fold(title)
+        for prefix in self._starred_prefixes:
+            if folded.startswith(prefix):
+                return title[len(prefix) :].strip(), True
+        return title, False
+
+    def month(self, name: str) -> int | None:
+        return self._months.get(key(name).rstrip("."))
+
+    def is_known_policy_area(self, name: str) -> bool:
+        return key(name) in self._policy_areas
+
+
+def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    """Load a vocabulary file; the packaged one when path is None."""
+    if path is None:
+        return default_vocabulary()
+    try:
+        with path.open("rb") as handle:
+            return Vocabulary(tomllib.load(handle))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise VocabularyError(f"cannot read vocabulary {path}: {exc}") from exc
+
+
+@cache
+def default_vocabulary() -> Vocabulary:
+    text = resources.files("pipeline").joinpath("vocabulary.toml").read_text(encoding="utf-8")
+    try:
+        return Vocabulary(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise VocabularyError(f"packaged vocabulary.toml is not valid TOML: {exc}") from exc
