@@ -1,10 +1,201 @@
-"""Command-line interface: builds the Config, calls the library, maps errors to exit codes."""
+"""Command-line interface: a thin layer that builds the frozen Config from options, calls the
+library, and turns the library's exceptions into one-line messages and exit codes.
+
+Exit codes (also documented in the README, for cron):
+  0  all good
+  1  internal error (a bug: please report it with the traceback)
+  2  bad usage or configuration
+  3  done, but some pages could not be fetched or parsed (published what was good)
+  4  nothing published (validation failed, publish refused, or a stage failed)
+  5  another run holds the lock on the same raw/ folder
+  6  the input is not a commitment page (parse)
+"""
 
 from __future__ import annotations
 
+import argparse
+import logging
 import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.config import Config, FetchConfig, LoadConfig, TransformConfig
+from pipeline.errors import (
+    ConfigError,
+    LockHeld,
+    NotACommitmentPage,
+    ParseError,
+    PipelineError,
+    VocabularyError,
+)
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_PARTIAL = 3
+EXIT_NOT_PUBLISHED = 4
+EXIT_LOCKED = 5
+EXIT_NOT_COMMITMENT = 6
+
+log = logging.getLogger("pipeline")
 
 
-def main(argv: list[str] | None = None) -> int:
-    print("not implemented yet", file=sys.stderr)
-    return 1
+def _add_extract_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("extract")
+    group.add_argument("--base-url", default=FetchConfig.base_url, help="site to crawl")
+    group.add_argument("--start-url", action="append", default=[], dest="start_urls",
+                       help="start page of the link crawl (repeatable; default: member listing)")
+    group.add_argument("--seed-file", type=Path, help="commitment URLs or 'member-slug,ID' lines")
+    group.add_argument("--only", dest="only_member", metavar="MEMBER", help="one member slug")
+    group.add_argument("--max-pages", type=int, help="stop after N commitment pages")
+    group.add_argument("--full", action="store_true", help="revalidate every known page")
+    group.add_argument("--language", default="en", choices=["en", "es", "fr"])
+    group.add_argument("--concurrency", type=int, default=FetchConfig.concurrency)
+    group.add_argument("--delay", type=float, default=FetchConfig.delay_s, dest="delay_s",
+                       help="minimum seconds between requests to the host")
+    group.add_argument("--from", dest="from_header", help="From: header (operator contact)")
+    group.add_argument("--no-sitemaps", action="store_true")
+    group.add_argument("--no-crawl", action="store_true", help="do not follow links")
+    group.add_argument("--no-probe", action="store_true", help="do not probe IDs past the last")
+    group.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+
+
+def _add_load_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("load")
+    group.add_argument("--allow-shrink", action="store_true",
+                       help="publish even if more commitments than allowed disappeared")
+    group.add_argument("--max-shrink", type=float, default=LoadConfig.max_shrink_ratio,
+                       help="largest share of commitments a run may lose (default 0.10)")
+    group.add_argument("--allow-empty", action="store_true", help="publish an empty result")
+
+
+def _add_dirs(parser: argparse.ArgumentParser, *, processed: bool = True) -> None:
+    parser.add_argument("--raw-dir", type=Path, default=Path("raw"))
+    if processed:
+        parser.add_argument("--processed-dir", type=Path, default=Path("processed"))
+    parser.add_argument("--workers", type=int, help="transform processes (default: all cores)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"ogp-pipeline {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    parse = sub.add_parser("parse", help="parse saved pages and print their records")
+    parse.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
+    parse.add_argument("--format", choices=["json", "table"], default="json")
+    parse.add_argument("--url", help="URL the page was served at (single file)")
+
+    extract = sub.add_parser("extract", help="discover and fetch commitment pages into raw/")
+    _add_extract_options(extract)
+    _add_dirs(extract, processed=False)
+
+    transform = sub.add_parser("transform", help="parse raw/ and publish to processed/")
+    _add_dirs(transform)
+    _add_load_options(transform)
+
+    refresh = sub.add_parser("refresh", help="extract, transform and load")
+    _add_extract_options(refresh)
+    _add_dirs(refresh)
+    _add_load_options(refresh)
+
+    docs = sub.add_parser("data-dictionary", help="print docs/DATA.md generated from the schema")
+    docs.add_argument("--check", type=Path, help="exit 1 when this file differs from it")
+    return parser
+
+
+def build_config(args: argparse.Namespace) -> Config:
+    """The frozen Config from parsed options; raises ConfigError on contradictions."""
+    fetch = FetchConfig(
+        base_url=getattr(args, "base_url", FetchConfig.base_url),
+        start_urls=tuple(getattr(args, "start_urls", ())),
+        seed_file=getattr(args, "seed_file", None),
+        only_member=getattr(args, "only_member", None),
+        max_pages=getattr(args, "max_pages", None),
+        full=getattr(args, "full", False),
+        language=getattr(args, "language", "en"),
+        concurrency=getattr(args, "concurrency", FetchConfig.concurrency),
+        delay_s=getattr(args, "delay_s", FetchConfig.delay_s),
+        from_header=getattr(args, "from_header", None),
+        use_sitemaps=not getattr(args, "no_sitemaps", False),
+        crawl_links=not getattr(args, "no_crawl", False),
+        probe_ids=not getattr(args, "no_probe", False),
+        progress=getattr(args, "progress", None),
+    )
+    if fetch.concurrency < 1:
+        raise ConfigError("--concurrency must be at least 1")
+    if fetch.delay_s < 0:
+        raise ConfigError("--delay cannot be negative")
+    if fetch.max_pages is not None and fetch.max_pages < 1:
+        raise ConfigError("--max-pages must be at least 1")
+    if fetch.seed_file is not None and not fetch.seed_file.is_file():
+        raise ConfigError(f"--seed-file {fetch.seed_file} does not exist")
+    workers = getattr(args, "workers", None)
+    if workers is not None and workers < 1:
+        raise ConfigError("--workers must be at least 1")
+    transform = TransformConfig() if workers is None else TransformConfig(workers=workers)
+    max_shrink = getattr(args, "max_shrink", LoadConfig.max_shrink_ratio)
+    if not 0 <= max_shrink <= 1:
+        raise ConfigError("--max-shrink is a share between 0 and 1")
+    load = LoadConfig(
+        max_shrink_ratio=max_shrink,
+        allow_shrink=getattr(args, "allow_shrink", False),
+        allow_empty=getattr(args, "allow_empty", False),
+    )
+    return Config(
+        raw_dir=getattr(args, "raw_dir", Path("raw")),
+        processed_dir=getattr(args, "processed_dir", Path("processed")),
+        fetch=fetch, transform=transform, load=load,
+    )
+
+
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    # Imported lazily so that `parse` does not pay for httpx, and `extract` not for pyarrow.
+    if name == "parse":
+        from pipeline.commands import run_parse
+        return run_parse
+    if name == "extract":
+        from pipeline.commands import run_extract_command
+        return lambda args: run_extract_command(build_config(args))
+    if name == "transform":
+        from pipeline.commands import run_transform_command
+        return lambda args: run_transform_command(build_config(args))
+    if name == "refresh":
+        from pipeline.commands import run_refresh_command
+        return lambda args: run_refresh_command(build_config(args))
+    if name == "data-dictionary":
+        from pipeline.commands import run_data_dictionary
+        return run_data_dictionary
+    raise AssertionError(f"unhandled command {name}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return _command(args.command)(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except LockHeld as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except NotACommitmentPage as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOT_COMMITMENT
+    except (ParseError, VocabularyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOT_COMMITMENT
+    except PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOT_PUBLISHED
+    except KeyboardInterrupt:
+        print("interrupted; rerun to resume", file=sys.stderr)
+        return 130
