@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -44,16 +45,26 @@ log = logging.getLogger("pipeline")
 def _add_extract_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("extract")
     group.add_argument("--base-url", default=FetchConfig.base_url, help="site to crawl")
-    group.add_argument("--start-url", action="append", default=[], dest="start_urls",
-                       help="start page of the link crawl (repeatable; default: member listing)")
+    group.add_argument(
+        "--start-url",
+        action="append",
+        default=[],
+        dest="start_urls",
+        help="start page of the link crawl (repeatable; default: member listing)",
+    )
     group.add_argument("--seed-file", type=Path, help="commitment URLs or 'member-slug,ID' lines")
     group.add_argument("--only", dest="only_member", metavar="MEMBER", help="one member slug")
     group.add_argument("--max-pages", type=int, help="stop after N commitment pages")
     group.add_argument("--full", action="store_true", help="revalidate every known page")
     group.add_argument("--language", default="en", choices=["en", "es", "fr"])
     group.add_argument("--concurrency", type=int, default=FetchConfig.concurrency)
-    group.add_argument("--delay", type=float, default=FetchConfig.delay_s, dest="delay_s",
-                       help="minimum seconds between requests to the host")
+    group.add_argument(
+        "--delay",
+        type=float,
+        default=FetchConfig.delay_s,
+        dest="delay_s",
+        help="minimum seconds between requests to the host",
+    )
     group.add_argument("--from", dest="from_header", help="From: header (operator contact)")
     group.add_argument("--no-sitemaps", action="store_true")
     group.add_argument("--no-crawl", action="store_true", help="do not follow links")
@@ -63,10 +74,17 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_load_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("load")
-    group.add_argument("--allow-shrink", action="store_true",
-                       help="publish even if more commitments than allowed disappeared")
-    group.add_argument("--max-shrink", type=float, default=LoadConfig.max_shrink_ratio,
-                       help="largest share of commitments a run may lose (default 0.10)")
+    group.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="publish even if more commitments than allowed disappeared",
+    )
+    group.add_argument(
+        "--max-shrink",
+        type=float,
+        default=LoadConfig.max_shrink_ratio,
+        help="largest share of commitments a run may lose (default 0.10)",
+    )
     group.add_argument("--allow-empty", action="store_true", help="publish an empty result")
 
 
@@ -78,8 +96,11 @@ def _add_dirs(parser: argparse.ArgumentParser, *, processed: bool = True) -> Non
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"ogp-pipeline {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -148,7 +169,9 @@ def build_config(args: argparse.Namespace) -> Config:
     return Config(
         raw_dir=getattr(args, "raw_dir", Path("raw")),
         processed_dir=getattr(args, "processed_dir", Path("processed")),
-        fetch=fetch, transform=transform, load=load,
+        fetch=fetch,
+        transform=transform,
+        load=load,
     )
 
 
@@ -156,18 +179,23 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
     # Imported lazily so that `parse` does not pay for httpx, and `extract` not for pyarrow.
     if name == "parse":
         from pipeline.commands import run_parse
+
         return run_parse
     if name == "extract":
         from pipeline.commands import run_extract_command
+
         return lambda args: run_extract_command(build_config(args))
     if name == "transform":
         from pipeline.commands import run_transform_command
+
         return lambda args: run_transform_command(build_config(args))
     if name == "refresh":
         from pipeline.commands import run_refresh_command
+
         return lambda args: run_refresh_command(build_config(args))
     if name == "data-dictionary":
         from pipeline.commands import run_data_dictionary
+
         return run_data_dictionary
     raise AssertionError(f"unhandled command {name}")
 
@@ -196,6 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NOT_PUBLISHED
+    except BrokenPipeError:
+        # stdout closed early (`... | head`): not an error of ours; silence the flush at exit.
+        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - replaces the closed stream
+        return EXIT_OK
     except KeyboardInterrupt:
         print("interrupted; rerun to resume", file=sys.stderr)
         return 130

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
 
 from pipeline.clock import new_run_id
 from pipeline.config import Config
+from pipeline.errors import ConfigError, NotACommitmentPage
+from pipeline.records import ParsedPage
 
 EXIT_OK = 0
 EXIT_PARTIAL = 3
+EXIT_NOT_COMMITMENT = 6
 
 
 def run_extract_command(config: Config) -> int:
@@ -20,17 +27,102 @@ def run_extract_command(config: Config) -> int:
     return EXIT_PARTIAL if summary.failed else EXIT_OK
 
 
+def _html_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".html", ".htm")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ConfigError(f"{path}: no such file or directory")
+    if not files:
+        raise ConfigError(f"no .html files in {', '.join(map(str, paths))}")
+    return files
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _print_page(page: ParsedPage, fmt: str) -> None:
+    record = {k: _json_value(v) for k, v in asdict(page.commitment).items()}
+    if fmt == "json":
+        print(json.dumps(record, ensure_ascii=False))
+        return
+    width = max(len(k) for k in record)
+    for name, value in record.items():
+        shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+        shown = shown.replace("\n", "\\n")
+        print(f"{name:<{width}}  {shown[:117] + '...' if len(shown) > 120 else shown}")
+    print()
+
+
 def run_parse(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    """Parse saved pages; records on stdout, unknowns and errors on stderr."""
+    from pipeline.transform import parse_commitment
+
+    files = _html_files(list(args.paths))
+    if args.url and len(files) > 1:
+        raise ConfigError("--url names the address of one page; give a single file")
+    failures = 0
+    for path in files:
+        html = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            page = parse_commitment(html, args.url or "")
+        except NotACommitmentPage as exc:
+            if len(files) == 1:
+                raise NotACommitmentPage(f"{path}: {exc}") from exc
+            print(f"error: {path}: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        _print_page(page, args.format)
+        for unknown in page.unknowns:
+            where = f" ({unknown.field})" if unknown.field else ""
+            print(f"unknown {unknown.kind}{where}: {unknown.text!r} in {path}", file=sys.stderr)
+    return EXIT_NOT_COMMITMENT if failures else EXIT_OK
+
+
+def _run(config: Config, *, fetch_pages: bool) -> int:
+    from pipeline.refresh import run_pipeline
+
+    def show(report: object) -> None:
+        print(report.render(), file=sys.stderr)
+
+    outcome = run_pipeline(config, fetch_pages=fetch_pages, on_report=show)
+    show(outcome.report)
+    print(
+        f"published: {outcome.processed_dir}/ (tables as .parquet and .csv; "
+        f"see {outcome.processed_dir}/datapackage.json)",
+        file=sys.stderr,
+    )
+    return outcome.exit_code
 
 
 def run_transform_command(config: Config) -> int:
-    raise NotImplementedError
+    return _run(config, fetch_pages=False)
 
 
 def run_refresh_command(config: Config) -> int:
-    raise NotImplementedError
+    return _run(config, fetch_pages=True)
 
 
 def run_data_dictionary(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from pipeline.load import render_data_dictionary
+
+    text = render_data_dictionary()
+    if args.check is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    if args.check.read_text(encoding="utf-8") != text:
+        print(
+            f"{args.check} is stale; regenerate it with: "
+            f"python -m pipeline data-dictionary > {args.check}",
+            file=sys.stderr,
+        )
+        return 1
+    return EXIT_OK

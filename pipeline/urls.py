@@ -95,7 +95,9 @@ def parse_member_url(url: str) -> tuple[str, str] | None:
 def commitment_url(ref: CommitmentRef, base_url: str) -> str:
     """The canonical URL of a commitment page on the site at base_url."""
     prefix = _language_prefix(ref.language)
-    return f"{site_root(base_url)}{prefix}/members/{ref.member_slug}/commitments/{ref.commitment_id}/"
+    return (
+        f"{site_root(base_url)}{prefix}/members/{ref.member_slug}/commitments/{ref.commitment_id}/"
+    )
 
 
 def member_url(member_slug: str, base_url: str, language: str = "en") -> str:

@@ -70,7 +70,21 @@ class Vocabulary:
         self.version: int = data["meta"]["version"]
         self._chrome = {key(s) for s in data["chrome"]["lines"]}
         self._footer = {key(s) for s in data["chrome"]["footer"]}
-        self._headings = {key(s): name for name, spellings in data["headings"].items() for s in spellings}
+        self._headings = {
+            key(s): name for name, spellings in data["headings"].items() for s in spellings
+        }
+        # Block headings that can run into the text before them (never the generic
+        # "Commitments", which ends many ordinary sentences).
+        self._glueable = sorted(
+            (
+                key(s)
+                for name, spellings in data["headings"].items()
+                if name != "member_commitments"
+                for s in spellings
+            ),
+            key=len,
+            reverse=True,
+        )
         self._heading_patterns = [
             (name, re.compile(pattern, re.IGNORECASE))
             for name, patterns in data["heading_patterns"].items()
@@ -83,8 +97,13 @@ class Vocabulary:
         body = "|".join(_spelling_pattern(a) for a in alternatives)
         # "Label:" / "Label" then value; or a label with a glossary tooltip glued on
         # ("Action PlanAction plans are ...: value"): the tooltip must start without a space.
-        self._label_line = re.compile(rf"^\s*(?P<label>{body})(?P<tip>(?=\S)[^:]{{10,400}})?\s*(?P<colon>:)?\s*(?P<rest>.*)$", re.DOTALL)
-        self._missing = {key(s): code for code, spellings in data["missing"].items() for s in spellings}
+        self._label_line = re.compile(
+            rf"^\s*(?P<label>{body})(?P<tip>(?=\S)[^:]{{10,400}})?\s*(?P<colon>:)?\s*(?P<rest>.*)$",
+            re.DOTALL,
+        )
+        self._missing = {
+            key(s): code for code, spellings in data["missing"].items() for s in spellings
+        }
         self._values: dict[str, dict[str, str]] = {}
         self._categories: dict[str, tuple[str, ...]] = {}
         self._ordered: dict[str, bool] = {}
@@ -127,12 +146,22 @@ class Vocabulary:
                     return name
         return found
 
+    def split_glued_heading(self, text: str) -> tuple[str, str] | None:
+        """("Public Participation", "IRM Review") for "Public ParticipationIRM Review": a block
+        heading run into the text before it, with no space between them."""
+        folded = fold(text).rstrip()
+        for spelling in self._glueable:
+            cut = len(folded) - len(spelling)
+            if cut > 0 and folded.endswith(spelling) and not folded[cut - 1].isspace():
+                return text[:cut].strip(), text[cut:].strip()
+        return None
+
     def heading_member(self, text: str) -> str | None:
         """The member name inside "{Member}'s Commitments", or None."""
         for _name, pattern in self._heading_patterns:
             match = pattern.match(text.strip())
             if match and "member" in pattern.groupindex:
-                return match["member"].strip()
+                return str(match["member"]).strip()
         return None
 
     # -- labels -----------------------------------------------------------------------------
@@ -157,7 +186,9 @@ class Vocabulary:
         try:
             return self.label_sections[field]
         except KeyError:
-            raise VocabularyError(f"no label {field!r}; known: {sorted(self.label_sections)}") from None
+            raise VocabularyError(
+                f"no label {field!r}; known: {sorted(self.label_sections)}"
+            ) from None
 
     # -- values -----------------------------------------------------------------------------
     def missing_reason(self, value: str) -> str | None:

@@ -1,0 +1,143 @@
+"""The whole job: extract, then transform, then load, under one lock on raw/, with a run
+report written whether or not anything was published."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from pipeline import PARSER_VERSION, __version__
+from pipeline.clock import new_run_id, utc_now
+from pipeline.config import Config
+from pipeline.errors import PipelineError
+from pipeline.extract import FetchSummary, run_extract
+from pipeline.load import publish, read_published, record_unpublished_run
+from pipeline.rawstore import raw_lock
+from pipeline.report import RunReport, summarize_unknowns
+from pipeline.transform.run import TransformResult, transform_raw
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_PARTIAL, EXIT_NOT_PUBLISHED = 0, 3, 4
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run_id: str
+    exit_code: int
+    report: RunReport
+    processed_dir: Path
+
+
+@contextmanager
+def _timed(report: RunReport, stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.durations_s[stage] = round(time.perf_counter() - start, 3)
+
+
+def _run_row(
+    report: RunReport,
+    started: datetime,
+    fetch: FetchSummary | None,
+    result: TransformResult | None,
+    commitments: int | None,
+) -> dict[str, object]:
+    failed = (len(fetch.failed) if fetch else 0) + (len(result.failures) if result else 0)
+    return {
+        "run_id": report.run_id,
+        "started_at": started,
+        "finished_at": utc_now(),
+        "finish_reason": report.finish_reason,
+        "exit_code": report.exit_code,
+        "pipeline_version": __version__,
+        "parser_version": PARSER_VERSION,
+        "base_url": report.base_url,
+        "pages_discovered": fetch.discovered if fetch else None,
+        "pages_fetched": fetch.fetched if fetch else None,
+        "pages_not_modified": fetch.not_modified if fetch else None,
+        "pages_failed": failed,
+        "pages_parsed": result.parsed if result else None,
+        "pages_reused": result.reused if result else None,
+        "commitments": commitments,
+    }
+
+
+def _transform_stage(config: Config, report: RunReport) -> TransformResult:
+    previous = read_published(config.processed_dir)
+    with _timed(report, "transform"):
+        result = transform_raw(config.raw_dir, config.transform, previous)
+    report.stages["transform"] = {
+        "pages_parsed": result.parsed,
+        "pages_reused": result.reused,
+        "pages_failed": len(result.failures),
+        "commitments": result.tables["commitments"].num_rows,
+    }
+    report.failures += [
+        {"stage": "transform", "url": f.url, "reason": f.reason} for f in result.failures
+    ]
+    report.unknowns = summarize_unknowns(result.tables, result.parse_unknowns)
+    return result
+
+
+def run_pipeline(
+    config: Config,
+    *,
+    fetch_pages: bool = True,
+    on_report: Callable[[RunReport], None] | None = None,
+) -> RunOutcome:
+    """Run the job once. Raises PipelineError subclasses for runs that publish nothing, after
+    recording their report; returns the outcome (exit code 0 or 3) otherwise."""
+    started = utc_now()
+    report = RunReport(
+        new_run_id(started), started.isoformat(), config.fetch.base_url if fetch_pages else None
+    )
+    fetch: FetchSummary | None = None
+    result: TransformResult | None = None
+    with raw_lock(config.raw_dir):
+        try:
+            if fetch_pages:
+                with _timed(report, "extract"):
+                    fetch = run_extract(config, report.run_id, lock=False)
+                report.stages["extract"] = {
+                    k: v for k, v in fetch.to_dict().items() if isinstance(v, int | float)
+                }
+                report.stages["fetch_summary"] = fetch.to_dict()
+                report.failures += [
+                    {"stage": "extract", "url": f.url, "reason": f.reason} for f in fetch.failed
+                ]
+            result = _transform_stage(config, report)
+            partial = bool(report.failures)
+            report.finish_reason = "partial" if partial else "published"
+            report.exit_code = EXIT_PARTIAL if partial else EXIT_OK
+            report.finished_at = utc_now().isoformat()
+            commitments = result.tables["commitments"].num_rows
+            with _timed(report, "load"):
+                published = publish(
+                    result.tables,
+                    _run_row(report, started, fetch, result, commitments),
+                    report.as_dict(),
+                    config.load,
+                    config.processed_dir,
+                )
+            report.stages["load"] = {
+                "tables": len(published.tables),
+                "rows": sum(t.rows for t in published.tables.values()),
+            }
+        except PipelineError as exc:
+            report.finish_reason = "refused" if type(exc).__name__ == "PublishRefused" else "failed"
+            report.exit_code, report.error = EXIT_NOT_PUBLISHED, str(exc)
+            report.finished_at = utc_now().isoformat()
+            row = _run_row(report, started, fetch, result, None)
+            record_unpublished_run(row, report.as_dict(), config.processed_dir)
+            if on_report:
+                on_report(report)
+            raise
+    return RunOutcome(report.run_id, report.exit_code, report, config.processed_dir)

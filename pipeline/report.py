@@ -1,0 +1,112 @@
+"""The run report: what a run did, stage by stage, and everything it did not recognise."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.transform.run import SeenUnknown
+
+_EXAMPLES = 3  # example URLs kept per unknown item: enough to find it, short enough to read
+
+
+def _from_tables(tables: Mapping[str, pa.Table]) -> Iterable[SeenUnknown]:
+    fields = tables["page_fields"]
+    unknown = fields.filter(pc.equal(fields["value_status"], "unknown"))
+    for row in unknown.select(["field", "label", "value", "source_url"]).to_pylist():
+        if row["field"] is None:
+            yield SeenUnknown("label", None, row["label"], row["source_url"])
+        else:
+            yield SeenUnknown("value", row["field"], row["value"], row["source_url"])
+    areas = tables["commitment_policy_areas"]
+    for row in (
+        areas.filter(pc.invert(areas["known"])).select(["policy_area", "source_url"]).to_pylist()
+    ):
+        yield SeenUnknown("policy_area", "policy_areas", row["policy_area"], row["source_url"])
+    reports = tables["commitment_irm_reports"]
+    untyped = reports.filter(pc.is_null(reports["report_type"]))
+    for row in untyped.select(["title", "source_url"]).to_pylist():
+        yield SeenUnknown("irm_report_type", "irm_reports", row["title"], row["source_url"])
+
+
+def summarize_unknowns(
+    tables: Mapping[str, pa.Table], parse_unknowns: Iterable[SeenUnknown]
+) -> list[dict[str, object]]:
+    """Unknown labels and values over every published page (carried-over ones included),
+    plus what only this run's parsing saw; most frequent first, with example URLs."""
+    counts: Counter[tuple[str, str | None, str]] = Counter()
+    examples: dict[tuple[str, str | None, str], list[str]] = defaultdict(list)
+    for seen in [*_from_tables(tables), *parse_unknowns]:
+        item = (seen.kind, seen.field, seen.text)
+        counts[item] += 1
+        if len(examples[item]) < _EXAMPLES:
+            examples[item].append(seen.url)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][2]))
+    return [
+        {
+            "kind": kind,
+            "field": fld,
+            "text": text,
+            "pages": n,
+            "examples": examples[(kind, fld, text)],
+        }
+        for (kind, fld, text), n in ordered
+    ]
+
+
+@dataclass
+class RunReport:
+    """Accumulates the run report as stages finish; ``as_dict`` is what run_report.json holds."""
+
+    run_id: str
+    started_at: str
+    base_url: str | None
+    stages: dict[str, dict[str, object]] = field(default_factory=dict)
+    durations_s: dict[str, float] = field(default_factory=dict)
+    unknowns: list[dict[str, object]] = field(default_factory=list)
+    failures: list[dict[str, str]] = field(default_factory=list)
+    finish_reason: str = "failed"
+    exit_code: int = 4
+    finished_at: str | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "finish_reason": self.finish_reason,
+            "exit_code": self.exit_code,
+            "error": self.error,
+            "base_url": self.base_url,
+            "durations_s": self.durations_s,
+            "stages": self.stages,
+            "failures": self.failures,
+            "unknowns": self.unknowns,
+        }
+
+    def render(self) -> str:
+        """The short summary printed at the end of a run."""
+        lines = [f"run {self.run_id}: {self.finish_reason} (exit {self.exit_code})"]
+        for stage, counts in self.stages.items():
+            shown = ", ".join(f"{k} {v}" for k, v in counts.items() if isinstance(v, int | float))
+            took = self.durations_s.get(stage)
+            lines.append(
+                f"  {stage:<9} {shown}" + (f"  [{took:.1f} s]" if took is not None else "")
+            )
+        if self.failures:
+            lines.append(f"  failed pages: {len(self.failures)}")
+            lines.extend(f"    {f['url']}: {f['reason']}" for f in self.failures[:10])
+        if self.unknowns:
+            lines.append(f"  unknown labels/values: {len(self.unknowns)} distinct")
+            lines.extend(
+                f"    {u['kind']} {u['field'] or ''} {u['text']!r} on {u['pages']} page(s)"
+                for u in self.unknowns[:10]
+            )
+        if self.error:
+            lines.append(f"  error: {self.error}")
+        return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""``parse_commitment``: one commitment page's HTML text to typed records. Pure: no network,
+no files, no clock."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, cast
+
+from pipeline.errors import NotACommitmentPage
+from pipeline.records import Commitment, ParsedPage, Unknown
+from pipeline.transform.fields import interpret_fields
+from pipeline.transform.htmltext import Line, PageText, page_text
+from pipeline.transform.memberlist import parse_member_list
+from pipeline.transform.scan import Regions, scan_regions
+from pipeline.urls import LANGUAGES, canonical_url, id_prefix, parse_commitment_url
+from pipeline.vocab import Vocabulary, default_vocabulary
+
+_TITLE = re.compile(r"^(?P<title>.*?)\s*\(\s*(?P<id>[A-Za-z]{2,5}\d{4})\s*\)\s*$")
+_HTML_TITLE_MEMBER = re.compile(r"\|\s*Commitment from\s+(?P<member>[^|]+?)\s*\|", re.I)
+_BREADCRUMB = re.compile(r"[›»>/|]")
+_MAX_MEMBER_NAME = 100  # "Kaduna State, Nigeria" is ~20; a longer line is not a name
+_MIN_LABELS_WITHOUT_TITLE = 3  # a page with no "(ID)" title must show this many labels
+
+
+def _find_title(lines: tuple[Line, ...], url_id: str | None) -> int | None:
+    candidates = [i for i, line in enumerate(lines) if _TITLE.match(line.text)]
+
+    def rank(i: int) -> tuple[bool, bool, int]:
+        found = _TITLE.match(lines[i].text)
+        same_id = found is not None and found["id"].upper() == url_id
+        return (not same_id, lines[i].kind != "heading", i)
+
+    return min(candidates, key=rank) if candidates else None
+
+
+def _member_name(
+    text: PageText, title_index: int, regions: Regions, vocab: Vocabulary
+) -> str | None:
+    if title_index > 0:
+        above = text.lines[title_index - 1].text
+        plausible = (
+            len(above) <= _MAX_MEMBER_NAME
+            and not vocab.is_chrome(above)
+            and vocab.heading(above) is None
+            and vocab.match_label_line(above) is None
+            and not _BREADCRUMB.search(above)
+        )
+        if plausible:
+            return above
+    if regions.member_heading:
+        member = vocab.heading_member(regions.member_heading)
+        if member:
+            return member
+    found = _HTML_TITLE_MEMBER.search(text.html_title or "")
+    return found["member"] if found else None
+
+
+def _paragraphs(lines: list[Line]) -> str | None:
+    parts: list[str] = []
+    for line in lines:
+        if parts:
+            parts.append("\n" if line.soft else "\n\n")
+        parts.append(line.text)
+    return "".join(parts) or None
+
+
+def _language(url: str, text: PageText) -> str:
+    ref = parse_commitment_url(url)
+    if ref is not None:
+        return ref.language
+    primary = (text.html_lang or "en").split("-")[0].lower()
+    return primary if primary in LANGUAGES else "en"
+
+
+def parse_commitment(html: str, url: str, vocab: Vocabulary | None = None) -> ParsedPage:
+    """Parse one commitment page. ``url`` is where the page was served (it gives the member
+    slug and language, and the ID when the title lacks one). Raises NotACommitmentPage."""
+    vocab = vocab or default_vocabulary()
+    text = page_text(html)
+    url = url or text.canonical_href or ""
+    ref = parse_commitment_url(url) or parse_commitment_url(text.canonical_href or "")
+    title_index = _find_title(text.lines, ref.commitment_id if ref else None)
+    start = title_index + 1 if title_index is not None else 0
+    regions = scan_regions(text.lines, start, vocab)
+    known_labels = sum(1 for raw in regions.fields if raw.field is not None)
+    if title_index is None and (ref is None or known_labels < _MIN_LABELS_WITHOUT_TITLE):
+        where = f"{url}: " if url else ""
+        raise NotACommitmentPage(
+            f"{where}no commitment title 'Title (ID)' and too few commitment labels "
+            f"({known_labels}); this is not a commitment page"
+        )
+    if title_index is not None:
+        found = _TITLE.match(text.lines[title_index].text)
+        assert found is not None  # _find_title only returns matching lines
+        title, commitment_id = found["title"], found["id"].upper()
+    else:
+        assert ref is not None
+        title, commitment_id = (text.html_title or "").split("|")[0].strip(), ref.commitment_id
+    fields = interpret_fields(regions.fields, vocab)
+    member_list = parse_member_list(regions.member_lines, id_prefix(commitment_id), vocab)
+    description = regions.description
+    commitment = Commitment(
+        commitment_id=commitment_id,
+        title=title,
+        member_name=_member_name(text, title_index or 0, regions, vocab) if title_index else None,
+        member_slug=ref.member_slug if ref else None,
+        language=_language(url, text),
+        url=canonical_url(url) if ref else url,
+        template=fields.template,
+        description=_paragraphs(regions.description),
+        description_html=(text.html_between(description[0].block, description[-1].block) or None)
+        if description
+        else None,
+        irm_status_summary=_paragraphs(regions.summary),
+        # Typed per column by the interpreter; checked against the schema when tabled.
+        **cast(dict[str, Any], fields.columns),
+    )
+    unknowns = (
+        *fields.unknowns,
+        *(Unknown("heading", None, heading) for heading in regions.unknown_headings),
+        *(Unknown("text", None, stray[:200]) for stray in regions.stray_lines),
+    )
+    return ParsedPage(
+        commitment=commitment,
+        irm_reports=fields.irm_reports,
+        institutions=fields.institutions,
+        member_list=tuple(member_list),
+        fields=fields.page_fields,
+        unknowns=tuple(unknowns),
+    )

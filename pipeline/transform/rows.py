@@ -1,0 +1,98 @@
+"""ParsedPage records to column-oriented rows of the output tables, and to pyarrow tables
+with the declared schemas (never inferred)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+import pyarrow as pa
+
+from pipeline import PARSER_VERSION
+from pipeline.errors import ValidationFailed
+from pipeline.records import ParsedPage
+from pipeline.schema import (
+    COMMITMENTS,
+    DATA_TABLES,
+    INSTITUTIONS,
+    IRM_REPORTS,
+    MEMBER_LIST,
+    OGP_VALUES,
+    PAGE_FIELDS,
+    POLICY_AREAS,
+    TableSpec,
+)
+from pipeline.vocab import default_vocabulary
+
+Columns = dict[str, list[object]]
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    source_url: str
+    fetched_at: datetime
+    content_sha256: str
+    run_id: str
+    parser_version: str = PARSER_VERSION
+
+
+def empty_columns() -> dict[str, Columns]:
+    return {spec.name: {name: [] for name in spec.schema.names} for spec in DATA_TABLES}
+
+
+def _append(columns: Columns, row: dict[str, object]) -> None:
+    for name, values in columns.items():
+        values.append(row[name])
+
+
+def add_page(out: dict[str, Columns], page: ParsedPage, origin: Provenance) -> None:
+    """Append every row one page yields to the column lists of each table."""
+    prov = asdict(origin)
+    commitment = asdict(page.commitment)
+    cid = page.commitment.commitment_id
+    _append(out[COMMITMENTS.name], {**commitment, **prov})
+    vocab = default_vocabulary()
+    for position, area in enumerate(page.commitment.policy_areas):
+        _append(
+            out[POLICY_AREAS.name],
+            {
+                "commitment_id": cid,
+                "position": position,
+                "policy_area": area,
+                "known": vocab.is_known_policy_area(area),
+                **prov,
+            },
+        )
+    for position, value in enumerate(page.commitment.ogp_values):
+        _append(
+            out[OGP_VALUES.name],
+            {"commitment_id": cid, "position": position, "ogp_value": value, **prov},
+        )
+    for institution in page.institutions:
+        _append(out[INSTITUTIONS.name], {"commitment_id": cid, **asdict(institution), **prov})
+    for report in page.irm_reports:
+        _append(out[IRM_REPORTS.name], {"commitment_id": cid, **asdict(report), **prov})
+    for item in page.member_list:
+        _append(
+            out[MEMBER_LIST.name],
+            {
+                "commitment_id": cid,
+                "member_slug": page.commitment.member_slug,
+                **asdict(item),
+                **prov,
+            },
+        )
+    for page_field in page.fields:
+        _append(out[PAGE_FIELDS.name], {"commitment_id": cid, **asdict(page_field), **prov})
+
+
+def to_table(spec: TableSpec, columns: Columns) -> pa.Table:
+    """A pyarrow table with exactly the declared schema; a value that does not fit its
+    column raises ValidationFailed naming the table and column."""
+    arrays = []
+    for field in spec.schema:
+        try:
+            arrays.append(pa.array(columns[field.name], type=field.type))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as exc:
+            raise ValidationFailed(f"{spec.name}.{field.name}: {exc}") from exc
+    return pa.Table.from_arrays(arrays, schema=spec.schema)

@@ -1,0 +1,178 @@
+"""Value normalisers: text as shown to typed values plus a missing reason.
+
+Every function is pure and total: whatever the text, it returns a value or a missing reason
+(``unrecognized`` for text the vocabulary does not know, which the caller reports).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.records import MISSING_EMPTY, MISSING_UNRECOGNIZED
+from pipeline.vocab import Vocabulary, key
+
+_YEAR = re.compile(r"^\d{4}$")
+# "2014-16", "2016-2018", "2024 – 2025", "2024-2028 (December)"; hyphen, en or em dash.
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*(\d{4}|\d{2})(?!\d)")
+_LONE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_MONTH_YEAR = re.compile(r"^(?P<month>[^\W\d_]+\.?)\s+(?P<year>\d{4})$")
+_BULLETS = re.compile(r"\s*[;•○●◦▪]\s*")
+_REPORT_WORDS = ("report", "review", "informe", "revision", "rapport")
+_MIN_YEAR, _MAX_YEAR = 1990, 2100  # OGP began in 2011; anything outside is not a plan year
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How one field's text reads: a typed value, or the reason there is none."""
+
+    value: object | None
+    missing: str | None
+    status: str  # "known", "missing", "free_text", "unknown"
+
+
+def undouble(text: str) -> str:
+    """ "Major Major" -> "Major": a value repeated by screen-reader text counts once."""
+    words = text.split()
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return text
+
+
+def _missing(vocab: Vocabulary, text: str) -> Reading | None:
+    if not text.strip():
+        return Reading(None, MISSING_EMPTY, "missing")
+    reason = vocab.missing_reason(text) or vocab.missing_reason(undouble(text))
+    return Reading(None, reason, "missing") if reason else None
+
+
+def closed(vocab: Vocabulary, field: str, text: str) -> Reading:
+    """A closed-vocabulary field; booleans for the Yes/No vocabularies."""
+    missing = _missing(vocab, text)
+    if missing is not None:
+        return missing
+    category = vocab.category(field, text) or vocab.category(field, undouble(text))
+    if category is None:
+        return Reading(None, MISSING_UNRECOGNIZED, "unknown")
+    if vocab.categories(field) == ("Yes", "No"):
+        return Reading(category == "Yes", None, "known")
+    return Reading(category, None, "known")
+
+
+def free_text(vocab: Vocabulary, text: str) -> Reading:
+    missing = _missing(vocab, text)
+    return missing if missing is not None else Reading(text, None, "free_text")
+
+
+def year(vocab: Vocabulary, text: str) -> Reading:
+    missing = _missing(vocab, text)
+    if missing is not None:
+        return missing
+    shown = undouble(text.strip())
+    if _YEAR.match(shown) and _MIN_YEAR <= int(shown) <= _MAX_YEAR:
+        return Reading(int(shown), None, "known")
+    return Reading(None, MISSING_UNRECOGNIZED, "unknown")
+
+
+def month(vocab: Vocabulary, text: str) -> Reading:
+    """ "Feb 2024" -> 2024-02-01 (month precision)."""
+    missing = _missing(vocab, text)
+    if missing is not None:
+        return missing
+    match = _MONTH_YEAR.match(text.strip())
+    number = vocab.month(match["month"]) if match else None
+    if match is None or number is None:
+        return Reading(None, MISSING_UNRECOGNIZED, "unknown")
+    return Reading(date(int(match["year"]), number, 1), None, "known")
+
+
+def year_range(text: str) -> tuple[int | None, int | None]:
+    """First and last year of the first year range in a title; a lone year is a start."""
+    match = _YEAR_RANGE.search(text)
+    if match is not None:
+        start, end = int(match[1]), match[2]
+        end_year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
+        if end_year < start:  # "1999-01" crosses a century
+            end_year += 100
+        return start, end_year
+    lone = _LONE_YEAR.search(text)
+    return (int(lone[1]), None) if lone else (None, None)
+
+
+@dataclass(frozen=True, slots=True)
+class OgpValues:
+    relevant: Reading
+    values: tuple[str, ...]
+    leftover: str  # text that matched no known value (reported when not empty)
+
+
+def ogp_values(vocab: Vocabulary, text: str) -> OgpValues:
+    """Match the four official values as phrases; never split on commas."""
+    missing = _missing(vocab, text)
+    if missing is not None:
+        return OgpValues(missing, (), "")
+    yes_no = vocab.category("ogp_relevant", text) or vocab.category("ogp_relevant", undouble(text))
+    if yes_no is not None:
+        return OgpValues(Reading(yes_no == "Yes", None, "known"), (), "")
+    remaining = key(text)
+    found: list[tuple[int, str]] = []
+    for phrase, canonical in vocab.ogp_value_phrases:
+        for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", remaining):
+            found.append((match.start(), canonical))
+            blank = " " * len(phrase)
+            remaining = remaining[: match.start()] + blank + remaining[match.end() :]
+    leftover = " ".join(re.sub(r"[,;/&]|\band\b|\by\b", " ", remaining).split())
+    values = tuple(dict.fromkeys(name for _, name in sorted(found)))
+    if not values:
+        return OgpValues(Reading(None, MISSING_UNRECOGNIZED, "unknown"), (), text.strip())
+    status = "unknown" if leftover else "known"
+    return OgpValues(Reading(True, None, status), values, leftover)
+
+
+def recognises(vocab: Vocabulary, field: str | None, text: str) -> bool:
+    """Whether text reads as a value (or a missing reason) of a closed field."""
+    if field is None:
+        return False
+    if field == "ogp_values":
+        reading = ogp_values(vocab, text)
+        return reading.relevant.status != "unknown" or bool(reading.values)
+    return closed(vocab, field, text).status in ("known", "missing")
+
+
+def split_names(lines: list[str]) -> list[str]:
+    """Institution names: split only at lines (list items), ';' and bullet characters."""
+    names = []
+    for line in lines:
+        for part in _BULLETS.split(line):
+            name = part.strip().strip(",;").strip()
+            if name:
+                names.append(name)
+    return names
+
+
+def split_policy_areas(lines: list[str]) -> list[str]:
+    areas = (part.strip() for line in lines for part in line.split(","))
+    return list(dict.fromkeys(area for area in areas if area))
+
+
+def split_report_titles(lines: list[str]) -> list[str]:
+    """Report titles. One per line (list item or link line); within a line, a comma starts a
+    new title only when the text before it already names a report."""
+    titles: list[str] = []
+    for line in lines:
+        in_line: list[str] = []
+        current = ""
+        for chunk in line.split(","):
+            current = f"{current},{chunk}" if current else chunk
+            if any(word in key(current) for word in _REPORT_WORDS):
+                in_line.append(current.strip())
+                current = ""
+        if current.strip():
+            if in_line:
+                in_line[-1] = f"{in_line[-1]},{current}".strip()
+            else:
+                in_line.append(current.strip())
+        titles.extend(in_line)
+    return titles
