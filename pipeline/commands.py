@@ -89,8 +89,9 @@ def run_parse(args: argparse.Namespace) -> int:
 
 def _run(config: Config, *, fetch_pages: bool) -> int:
     from pipeline.refresh import run_pipeline
+    from pipeline.report import RunReport
 
-    def show(report: object) -> None:
+    def show(report: RunReport) -> None:
         print(report.render(), file=sys.stderr)
 
     outcome = run_pipeline(config, fetch_pages=fetch_pages, on_report=show)

@@ -85,7 +85,7 @@ class Vocabulary:
             key=len,
             reverse=True,
         )
-        self._heading_patterns = [
+        self._heading_patterns: list[tuple[str, re.Pattern[str]]] = [
             (name, re.compile(pattern, re.IGNORECASE))
             for name, patterns in data["heading_patterns"].items()
             for pattern in patterns
