@@ -4,6 +4,7 @@ report written whether or not anything was published."""
 from __future__ import annotations
 
 import logging
+import resource
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,6 +69,13 @@ def _run_row(
         "pages_reused": result.reused if result else None,
         "commitments": commitments,
     }
+
+
+def _peak_rss() -> dict[str, object]:
+    """Peak resident memory of this process and of its finished worker processes, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"peak_rss_mb": round(own / 1024), "children_peak_rss_mb": round(children / 1024)}
 
 
 def _transform_stage(config: Config, report: RunReport) -> TransformResult:
