@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PublishResult:
+    """What a publish wrote; ``as_report()`` is stored in the run report under "publish"."""
+
     run_dir: Path
     files: Mapping[str, FileInfo]  # every file of the run folder by name, rows for tables
     commitments: int
@@ -173,6 +175,8 @@ def _write_run(
             files.update((f.name, f) for f in write_table_files(spec, written[name], folder))
         for name, table in written.items():
             read_back(TABLES_BY_NAME[name], folder, table)
+        # The files read back equal `written`, so this validates what readers will get,
+        # the runs table included.
         validate_tables(written)
         package = write_file(folder, layout.DATAPACKAGE, render_datapackage(files))
         return {**files, package.name: package}
