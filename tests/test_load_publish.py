@@ -39,7 +39,12 @@ def test_first_publish_lays_out_processed(processed: Path) -> None:
         assert (processed / name).read_bytes() == (result.run_dir / name).read_bytes()
     assert (processed / ".gitkeep").exists()
     assert result.commitments == 20 and result.previous_commitments is None
-    assert result.files["commitments.parquet"].rows == 20
+    assert sorted(result.tables) == sorted([*(s.name for s in DATA_TABLES), "runs"])
+    assert result.tables["page_fields"].rows == 60
+    assert result.tables["runs"].rows == 1
+    page_fields_csv = result.tables["page_fields"].csv
+    assert page_fields_csv.name == "page_fields.csv"
+    assert page_fields_csv.bytes == (processed / "page_fields.csv").stat().st_size
     report = json.loads((processed / "run_report.json").read_text())
     assert report["note"] == "first"
     assert report["publish"]["files"]["page_fields.csv"]["rows"] == 60

@@ -13,11 +13,12 @@ from pipeline.load.publish import (
     refuse_shrink,
 )
 from pipeline.load.validate import validate_tables
-from pipeline.load.write import FileInfo
+from pipeline.load.write import FileInfo, TableFiles
 
 __all__ = [
     "FileInfo",
     "PublishResult",
+    "TableFiles",
     "build_table",
     "publish",
     "read_published",

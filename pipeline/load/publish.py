@@ -35,6 +35,7 @@ from pipeline.load.ledger import (
 from pipeline.load.validate import validate_tables
 from pipeline.load.write import (
     FileInfo,
+    TableFiles,
     read_back,
     read_parquet,
     sorted_table,
@@ -55,9 +56,16 @@ class PublishResult:
     """What a publish wrote; ``as_report()`` is stored in the run report under "publish"."""
 
     run_dir: Path
-    files: Mapping[str, FileInfo]  # every file of the run folder by name, rows for tables
+    tables: Mapping[str, TableFiles]  # every table written, the runs table included
+    datapackage: FileInfo
     commitments: int
     previous_commitments: int | None  # None when nothing was published before
+
+    @property
+    def files(self) -> dict[str, FileInfo]:
+        """Every file of the run folder but the run report, by name."""
+        tables = [f for t in self.tables.values() for f in (t.parquet, t.csv)]
+        return {f.name: f for f in [*tables, self.datapackage]}
 
     def as_report(self) -> dict[str, object]:
         """What the run report records about the publish (JSON-able)."""
@@ -99,12 +107,12 @@ def publish(
         run_dir = processed_dir / layout.RUNS_DIR / run_id
         if run_dir.exists():
             raise ValidationFailed(f"run {run_id} was already published ({run_dir})")
-        files = _write_run(processed_dir, run_id, {**tables, RUNS.name: runs})
-        result = PublishResult(run_dir, files, count, previous)
+        written, package = _write_run(processed_dir, run_id, {**tables, RUNS.name: runs})
+        result = PublishResult(run_dir, written, package, count, previous)
         report_bytes = _report_json({**report, "publish": result.as_report()})
         _finish_run_folder(processed_dir, run_id, report_bytes)
         layout.switch_current(processed_dir, run_dir)
-        layout.ensure_reader_links(processed_dir, [*files, layout.RUN_REPORT])
+        layout.ensure_reader_links(processed_dir, [*result.files, layout.RUN_REPORT])
         append_ledger(processed_dir, row)
         layout.write_atomically(processed_dir / layout.LAST_REPORT, report_bytes)
         removed = layout.prune_runs(processed_dir, config.keep_runs)
@@ -161,25 +169,24 @@ def refuse_shrink(count: int, previous: int | None, config: LoadConfig) -> None:
 
 def _write_run(
     processed_dir: Path, run_id: str, tables: Mapping[str, pa.Table]
-) -> dict[str, FileInfo]:
-    """Write, read back and validate every table in runs/<run_id>.tmp; on any failure the
-    folder is removed, and a full disk becomes DiskFull."""
+) -> tuple[dict[str, TableFiles], FileInfo]:
+    """Write, read back and validate every table and the datapackage in runs/<run_id>.tmp;
+    on any failure the folder is removed, and a full disk becomes DiskFull."""
     folder = layout.temporary_run_dir(processed_dir, run_id)
     folder.mkdir(parents=True)
     try:
-        files: dict[str, FileInfo] = {}
-        written = {}
-        for name, table in tables.items():
-            spec = TABLES_BY_NAME[name]
-            written[name] = sorted_table(spec, table)
-            files.update((f.name, f) for f in write_table_files(spec, written[name], folder))
+        written = {name: sorted_table(TABLES_BY_NAME[name], t) for name, t in tables.items()}
+        files = {
+            name: write_table_files(TABLES_BY_NAME[name], table, folder)
+            for name, table in written.items()
+        }
         for name, table in written.items():
             read_back(TABLES_BY_NAME[name], folder, table)
         # The files read back equal `written`, so this validates what readers will get,
         # the runs table included.
         validate_tables(written)
-        package = write_file(folder, layout.DATAPACKAGE, render_datapackage(files))
-        return {**files, package.name: package}
+        by_name = {f.name: f for t in files.values() for f in (t.parquet, t.csv)}
+        return files, write_file(folder, layout.DATAPACKAGE, render_datapackage(by_name))
     except OSError as exc:
         shutil.rmtree(folder)
         if exc.errno in _DISK_FULL:

@@ -70,10 +70,20 @@ def write_file(folder: Path, name: str, data: bytes, rows: int | None = None) ->
     return FileInfo(name, len(data), hashlib.sha256(data).hexdigest(), rows)
 
 
-def write_table_files(spec: TableSpec, table: pa.Table, folder: Path) -> tuple[FileInfo, ...]:
+@dataclass(frozen=True)
+class TableFiles:
+    """The two files of one published table."""
+
+    rows: int
+    parquet: FileInfo
+    csv: FileInfo
+
+
+def write_table_files(spec: TableSpec, table: pa.Table, folder: Path) -> TableFiles:
     """``<table>.parquet`` and ``<table>.csv`` of a table already in sorted_table form."""
     rows = table.num_rows
-    return (
+    return TableFiles(
+        rows,
         write_file(folder, f"{spec.name}.parquet", parquet_bytes(table), rows),
         write_file(folder, f"{spec.name}.csv", render_csv(table), rows),
     )
