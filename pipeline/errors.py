@@ -66,3 +66,9 @@ class PublishRefused(LoadError):
 class DiskFull(LoadError):
     """Raised when writing the new run folder fails for lack of space; the partial folder is
     removed and the previous publish stays in place."""
+
+
+class ProcessedCorrupt(LoadError):
+    """Raised when processed/ holds a publish or a runs ledger that cannot be read back as this
+    version's schema (edited or damaged by hand, or written by an incompatible version);
+    nothing is published until it is repaired or removed."""

@@ -52,7 +52,9 @@ def _missing_codes() -> tuple[str, ...]:
 def assessed(name: str, type_: pa.DataType, doc: str) -> list[pa.Field]:
     """A field with a closed vocabulary plus its *_missing reason column."""
     vocab = default_vocabulary()
-    categories = vocab.categories(name) if name in vocab.closed_fields() else None
+    # A boolean column's Yes/No spellings are parsing input, not values the column can hold.
+    closed = name in vocab.closed_fields() and type_ == pa.string()
+    categories = vocab.categories(name) if closed else None
     ordered = vocab.is_ordered(name) if categories else False
     missing = column(
         f"{name}_missing",
@@ -187,7 +189,12 @@ COMMITMENTS = _table(
         *assessed("starred", pa.bool_(), "Starred by the IRM (old templates)."),
         *assessed("early_results", pa.string(), 'Early Results ("Did it open government?").'),
         *assessed("verifiable", pa.bool_(), "Verifiable, as assessed by the IRM."),
-        column("ogp_values", STRINGS, "OGP values the commitment is relevant to, canonical names."),
+        column(
+            "ogp_values",
+            STRINGS,
+            "OGP values the commitment is relevant to, canonical names.",
+            vocabulary=default_vocabulary().ogp_values,
+        ),
         *assessed(
             "ogp_relevant",
             pa.bool_(),

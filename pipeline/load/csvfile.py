@@ -1,0 +1,116 @@
+"""The CSV form of a table: how each type is written, and the reader that proves it lossless.
+
+Conventions (documented for readers in docs/DATA.md): UTF-8 without BOM, a header row, rows
+ended by ``\\n``, fields separated by ``,``; a field is quoted (``"``, doubled inside) when it
+holds a comma, a quote, a CR or LF, or is the empty string. So a null is an empty unquoted
+field and an empty string is ``""``: the two stay distinct. Booleans are ``true``/``false``,
+dates ``YYYY-MM-DD``, timestamps ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (UTC), and ``list<string>``
+cells are the elements joined with ``schema.LIST_SEPARATOR`` (an empty list is ``""``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from pipeline.load.fields import is_string_list
+from pipeline.schema import LIST_SEPARATOR, TableSpec
+
+# Fields holding one of these are quoted (as is the empty string, to tell it from a null).
+_QUOTE_WHEN = r'[",\r\n]'
+_NEEDS_QUOTES = re.compile(_QUOTE_WHEN)
+# The reader needs a whole row inside one block. A commitments row holds a page's description
+# twice (text and HTML) and page bodies are capped at 10 MiB by the fetcher, so 64 MiB always
+# fits a row while staying a bounded read buffer.
+_READ_BLOCK_BYTES = 64 * 1024 * 1024
+
+
+def join_list(items: Sequence[str]) -> str:
+    return LIST_SEPARATOR.join(items)
+
+
+def split_list(text: str) -> list[str]:
+    """Inverse of join_list for every list that survives it (see list_survives_csv)."""
+    return text.split(LIST_SEPARATOR) if text else []
+
+
+def list_survives_csv(items: Sequence[str]) -> bool:
+    """False for the lists the CSV cannot carry: an element that contains the separator, ends
+    with its first two characters (" |"), or a list of one empty string (which reads as [])."""
+    return split_list(join_list(items)) == list(items)
+
+
+def render_csv(table: pa.Table) -> bytes:
+    """The table as CSV bytes; the same table always gives the same bytes. Cells are formatted
+    by Arrow compute kernels, column at a time (a Python loop per cell took seconds)."""
+    header = ",".join(_quote(name) for name in table.schema.names)
+    if table.num_rows == 0:
+        return (header + "\n").encode("utf-8")
+    cells = [_csv_cells(table.column(i), field.type) for i, field in enumerate(table.schema)]
+    lines = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
+    return ("\n".join([header, *lines.to_pylist()]) + "\n").encode("utf-8")
+
+
+def parse_csv(spec: TableSpec, data: bytes) -> pa.Table:
+    """A CSV written by render_csv, back as a table of ``spec.schema``. Raises pa.ArrowInvalid
+    (or ValueError) when the bytes are not such a CSV."""
+    raw_types = {f.name: pa.string() if is_string_list(f.type) else f.type for f in spec.schema}
+    table = pa_csv.read_csv(
+        io.BytesIO(data),
+        read_options=pa_csv.ReadOptions(encoding="utf8", block_size=_READ_BLOCK_BYTES),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=raw_types,
+            include_columns=spec.schema.names,
+            null_values=[""],
+            true_values=["true"],
+            false_values=["false"],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,  # "" is an empty string, not a null
+        ),
+    )
+    if table.schema.names != spec.schema.names:
+        raise ValueError(f"CSV columns {table.schema.names} are not {spec.schema.names}")
+    arrays = [_typed_column(table.column(f.name), f.type) for f in spec.schema]
+    return pa.Table.from_arrays(arrays, schema=spec.schema)
+
+
+def _typed_column(column: pa.ChunkedArray, type_: pa.DataType) -> pa.ChunkedArray | pa.Array:
+    if not is_string_list(type_):
+        return column
+    texts = column.to_pylist()
+    return pa.array([None if t is None else split_list(t) for t in texts], type=type_)
+
+
+def _csv_cells(column: pa.ChunkedArray, type_: pa.DataType) -> pa.ChunkedArray:
+    """Each value as its CSV field: formatted, quoted when needed, "" for a null."""
+    text = _as_text(column, type_)
+    needs_quotes = pc.or_(pc.match_substring_regex(text, _QUOTE_WHEN), pc.equal(text, ""))
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+    return pc.fill_null(pc.if_else(needs_quotes, quoted, text), "")
+
+
+def _as_text(column: pa.ChunkedArray, type_: pa.DataType) -> pa.ChunkedArray:
+    if pa.types.is_string(type_):
+        return column
+    if pa.types.is_boolean(type_):
+        return pc.if_else(column, "true", "false")
+    if pa.types.is_timestamp(type_):
+        # %S of a microsecond timestamp prints SS.ffffff; the column's zone is UTC.
+        return pc.binary_join_element_wise(pc.strftime(column, format="%Y-%m-%dT%H:%M:%S"), "Z", "")
+    if is_string_list(type_):
+        return pc.binary_join(column, LIST_SEPARATOR)
+    if pa.types.is_integer(type_) or pa.types.is_date32(type_):
+        return pc.cast(column, pa.string())  # decimal; ISO YYYY-MM-DD
+    raise TypeError(f"no CSV form for {type_}")
+
+
+def _quote(text: str) -> str:
+    if text and not _NEEDS_QUOTES.search(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'

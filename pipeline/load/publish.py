@@ -1,0 +1,255 @@
+"""Publishing a run: write a new run folder, read it back, validate it, switch ``current``.
+
+Until the one atomic rename of ``processed/current``, nothing a reader can see has changed; a
+crash, a kill, a full disk or a failed check at any earlier point leaves the previous publish
+exactly as it was (the unfinished ``runs/<run_id>.tmp`` is removed then or at the next publish).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import re
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.clock import utc_now
+from pipeline.config import LoadConfig
+from pipeline.errors import DiskFull, ProcessedCorrupt, PublishRefused, ValidationFailed
+from pipeline.load import layout
+from pipeline.load.datapackage import render_datapackage
+from pipeline.load.ledger import (
+    append_ledger,
+    read_ledger,
+    recover_published_runs,
+    run_row,
+    runs_table,
+)
+from pipeline.load.validate import validate_tables
+from pipeline.load.write import (
+    FileInfo,
+    TableFiles,
+    read_back,
+    read_parquet,
+    sorted_table,
+    write_file,
+    write_table_files,
+)
+from pipeline.schema import COMMITMENTS, DATA_TABLES, RUNS, TABLES_BY_NAME
+
+PUBLISHED_REASONS = ("published", "partial")
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # a folder name, never a path
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What a publish wrote; ``as_report()`` is stored in the run report under "publish"."""
+
+    run_dir: Path
+    tables: Mapping[str, TableFiles]  # every table written, the runs table included
+    datapackage: FileInfo
+    commitments: int
+    previous_commitments: int | None  # None when nothing was published before
+
+    @property
+    def files(self) -> dict[str, FileInfo]:
+        """Every file of the run folder but the run report, by name."""
+        tables = [f for t in self.tables.values() for f in (t.parquet, t.csv)]
+        return {f.name: f for f in [*tables, self.datapackage]}
+
+    def as_report(self) -> dict[str, object]:
+        """What the run report records about the publish (JSON-able)."""
+        return {
+            "run_dir": f"{layout.RUNS_DIR}/{self.run_dir.name}",  # relative to processed/
+            "commitments": self.commitments,
+            "previous_commitments": self.previous_commitments,
+            "files": {
+                name: {"rows": f.rows, "bytes": f.bytes, "sha256": f.sha256}
+                for name, f in sorted(self.files.items())
+            },
+        }
+
+
+def publish(
+    tables: Mapping[str, pa.Table],
+    run: Mapping[str, object],
+    report: Mapping[str, object],
+    config: LoadConfig,
+    processed_dir: Path,
+) -> PublishResult:
+    """Publish every data table; see the module docstring. ``run`` is this run's runs row
+    without ``commitments`` (counted here) and, optionally, ``finished_at`` (default: now).
+    Raises ValidationFailed, PublishRefused, DiskFull or ProcessedCorrupt; the previous
+    publish is then untouched."""
+    if sorted(tables) != sorted(spec.name for spec in DATA_TABLES):
+        raise ValidationFailed(f"publish needs exactly the tables {[s.name for s in DATA_TABLES]}")
+    validate_tables(tables)
+    count = tables[COMMITMENTS.name].num_rows
+    row = run_row(run, commitments=count, finished_at=run.get("finished_at") or utc_now())
+    run_id = _run_id(row, PUBLISHED_REASONS)
+    with layout.publish_lock(processed_dir):
+        layout.remove_leftovers(processed_dir)
+        previous_dir = layout.current_run_dir(processed_dir)
+        previous = _commitment_count(previous_dir)
+        refuse_shrink(count, previous, config)
+        recover_published_runs(processed_dir, _runs_file(previous_dir))
+        runs = runs_table([*_ledger_without(processed_dir, run_id), row])
+        run_dir = processed_dir / layout.RUNS_DIR / run_id
+        if run_dir.exists():
+            raise ValidationFailed(f"run {run_id} was already published ({run_dir})")
+        written, package = _write_run(processed_dir, run_id, {**tables, RUNS.name: runs})
+        result = PublishResult(run_dir, written, package, count, previous)
+        report_bytes = _report_json({**report, "publish": result.as_report()})
+        _finish_run_folder(processed_dir, run_id, report_bytes)
+        layout.switch_current(processed_dir, run_dir)
+        layout.ensure_reader_links(processed_dir, [*result.files, layout.RUN_REPORT])
+        append_ledger(processed_dir, row)
+        layout.write_atomically(processed_dir / layout.LAST_REPORT, report_bytes)
+        removed = layout.prune_runs(processed_dir, config.keep_runs)
+    log.info("published run %s (%d commitments); removed old runs %s", run_id, count, removed)
+    return result
+
+
+def record_unpublished_run(
+    run: Mapping[str, object], report: Mapping[str, object], processed_dir: Path
+) -> None:
+    """A run that did not publish (finish_reason ``refused`` or ``failed``) still gets its
+    ledger line and becomes ``last_run_report.json``; the published data is not touched."""
+    row = run_row(run, finished_at=run.get("finished_at") or utc_now())
+    run_id = _run_id(row, ("refused", "failed"))
+    with layout.publish_lock(processed_dir):
+        layout.remove_leftovers(processed_dir)
+        recover_published_runs(processed_dir, _runs_file(layout.current_run_dir(processed_dir)))
+        if any(r["run_id"] == run_id for r in read_ledger(processed_dir)):
+            raise ValidationFailed(f"run {run_id} is already in the runs ledger")
+        append_ledger(processed_dir, row)
+        layout.write_atomically(processed_dir / layout.LAST_REPORT, _report_json(report))
+
+
+def read_published(processed_dir: Path) -> dict[str, pa.Table] | None:
+    """The current publish's data tables, all from the same run folder; None when nothing
+    was published yet. Raises ProcessedCorrupt when they cannot be read as this schema."""
+    run_dir = layout.current_run_dir(processed_dir)
+    if run_dir is None:
+        return None
+    try:
+        return {s.name: read_parquet(s, run_dir / f"{s.name}.parquet") for s in DATA_TABLES}
+    except (OSError, pa.ArrowInvalid, ValidationFailed) as exc:
+        raise ProcessedCorrupt(f"cannot read the publish in {run_dir}: {exc}") from exc
+
+
+def refuse_shrink(count: int, previous: int | None, config: LoadConfig) -> None:
+    """Raise PublishRefused for an empty result (unless allow_empty) and for one that lost
+    more than max_shrink_ratio of the published commitments (unless allow_shrink); an empty
+    result after a non-empty publish needs both."""
+    reasons = []
+    if count == 0 and not config.allow_empty:
+        reasons.append("the result has no commitments (allow_empty / --allow-empty)")
+    if previous and not config.allow_shrink:
+        lost = (previous - count) / previous
+        if lost > config.max_shrink_ratio:
+            reasons.append(
+                f"it has {count} commitments where {previous} are published: {lost:.1%} lost, "
+                f"more than the {config.max_shrink_ratio:.1%} allowed "
+                "(allow_shrink / --allow-shrink, or max_shrink_ratio / --max-shrink)"
+            )
+    if reasons:
+        raise PublishRefused("not published: " + "; ".join(reasons))
+
+
+def _write_run(
+    processed_dir: Path, run_id: str, tables: Mapping[str, pa.Table]
+) -> tuple[dict[str, TableFiles], FileInfo]:
+    """Write, read back and validate every table and the datapackage in runs/<run_id>.tmp;
+    on any failure the folder is removed, and a full disk becomes DiskFull."""
+    folder = layout.temporary_run_dir(processed_dir, run_id)
+    folder.mkdir(parents=True)
+    try:
+        written = {name: sorted_table(TABLES_BY_NAME[name], t) for name, t in tables.items()}
+        files = {
+            name: write_table_files(TABLES_BY_NAME[name], table, folder)
+            for name, table in written.items()
+        }
+        for name, table in written.items():
+            read_back(TABLES_BY_NAME[name], folder, table)
+        # The files read back equal `written`, so this validates what readers will get,
+        # the runs table included.
+        validate_tables(written)
+        by_name = {f.name: f for t in files.values() for f in (t.parquet, t.csv)}
+        return files, write_file(folder, layout.DATAPACKAGE, render_datapackage(by_name))
+    except OSError as exc:
+        shutil.rmtree(folder)
+        if exc.errno in _DISK_FULL:
+            raise DiskFull(f"no space to write the run folder {folder}: {exc}") from exc
+        raise
+    except BaseException:
+        shutil.rmtree(folder)
+        raise
+
+
+def _finish_run_folder(processed_dir: Path, run_id: str, report_bytes: bytes) -> None:
+    folder = layout.temporary_run_dir(processed_dir, run_id)
+    try:
+        write_file(folder, layout.RUN_REPORT, report_bytes)
+        layout.fsync_dir(folder)
+    except OSError as exc:
+        shutil.rmtree(folder)
+        if exc.errno in _DISK_FULL:
+            raise DiskFull(f"no space to write the run report in {folder}: {exc}") from exc
+        raise
+    final = folder.with_name(run_id)
+    folder.rename(final)
+    layout.fsync_dir(final.parent)
+
+
+def _run_id(row: Mapping[str, object], reasons: tuple[str, ...]) -> str:
+    run_id, reason = row["run_id"], row["finish_reason"]
+    if not isinstance(run_id, str) or not _RUN_ID.fullmatch(run_id):
+        raise ValidationFailed(f"runs: run_id {run_id!r} cannot name a run folder")
+    if reason not in reasons:
+        raise ValidationFailed(f"runs: finish_reason {reason!r} of run {run_id}, not {reasons}")
+    return run_id
+
+
+def _ledger_without(processed_dir: Path, run_id: str) -> list[dict[str, object]]:
+    rows = read_ledger(processed_dir)
+    if any(row["run_id"] == run_id for row in rows):
+        raise ValidationFailed(f"run {run_id} is already in the runs ledger")
+    return rows
+
+
+def _commitment_count(run_dir: Path | None) -> int | None:
+    if run_dir is None:
+        return None
+    path = run_dir / f"{COMMITMENTS.name}.parquet"
+    try:
+        return int(pq.read_metadata(path).num_rows)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise ProcessedCorrupt(f"cannot count the published commitments in {path}: {exc}") from exc
+
+
+def _runs_file(run_dir: Path | None) -> Path | None:
+    return None if run_dir is None else run_dir / f"{RUNS.name}.parquet"
+
+
+def _report_json(report: Mapping[str, object]) -> bytes:
+    text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False, default=_json_value)
+    return (text + "\n").encode()
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"the run report cannot hold {type(value).__name__} {value!r}")

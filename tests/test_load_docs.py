@@ -1,0 +1,36 @@
+"""docs/DATA.md is generated from the schema module; it must not drift from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.load import render_data_dictionary
+from pipeline.load.fields import description
+from pipeline.schema import ALL_TABLES
+
+DATA_MD = Path(__file__).parents[1] / "docs" / "DATA.md"
+
+
+def test_committed_data_dictionary_is_up_to_date() -> None:
+    assert DATA_MD.read_text(encoding="utf-8") == render_data_dictionary(), (
+        "docs/DATA.md is stale; regenerate it with: "
+        "python -m pipeline data-dictionary > docs/DATA.md"
+    )
+
+
+def test_data_dictionary_names_every_table_and_column() -> None:
+    text = render_data_dictionary()
+    for spec in ALL_TABLES:
+        assert f"### `{spec.name}`" in text
+        for field in spec.schema:
+            assert f"| `{field.name}` |" in text
+            assert description(field).replace("|", "\\|") in text
+
+
+def test_data_dictionary_states_the_csv_conventions_and_vocabularies() -> None:
+    text = render_data_dictionary()
+    assert "joined with `` | ``" not in text  # the separator is shown as code, not mangled
+    assert "` | ` (space, bar, space)" in text
+    assert "| `pending_irm_review` |" in text and "| `unrecognized` |" in text
+    assert "scale: `Low` < `High`" in text
+    assert "processed/current" in text
