@@ -23,7 +23,8 @@ RESULTS = Path(__file__).parent / "results" / "refresh.md"
 def _serve(commitments: int) -> tuple[subprocess.Popen[str], str]:
     server = subprocess.Popen(
         [sys.executable, "-m", "demosite", "serve", "--port", "0", "--synthetic", str(commitments)],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert server.stdout is not None
     base_url = server.stdout.readline().strip()
@@ -35,10 +36,22 @@ def _serve(commitments: int) -> tuple[subprocess.Popen[str], str]:
 
 def _refresh(base_url: str, work: Path) -> tuple[float, dict[str, object]]:
     command = [
-        sys.executable, "-m", "pipeline", "refresh", "--base-url", base_url,
-        "--raw-dir", str(work / "raw"), "--processed-dir", str(work / "processed"),
+        sys.executable,
+        "-m",
+        "pipeline",
+        "refresh",
+        "--base-url",
+        base_url,
+        "--raw-dir",
+        str(work / "raw"),
+        "--processed-dir",
+        str(work / "processed"),
         # Our own loopback server: no politeness delay, enough connections to hide latency.
-        "--delay", "0", "--concurrency", "16", "--no-progress",
+        "--delay",
+        "0",
+        "--concurrency",
+        "16",
+        "--no-progress",
     ]
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -57,10 +70,12 @@ def _row(name: str, wall: float, report: dict[str, object]) -> str:
     resources = stages.get("resources", {})
     extract = stages.get("extract", {})
     transform = stages.get("transform", {})
-    return (f"| {name} | {durations.get('extract', 0):.1f} | {durations.get('transform', 0):.1f} "
-            f"| {durations.get('load', 0):.1f} | {wall:.1f} "
-            f"| {resources.get('peak_rss_mb', '?')} / {resources.get('children_peak_rss_mb', '?')} "
-            f"| {extract.get('fetched', '?')} | {transform.get('pages_parsed', '?')} |")
+    return (
+        f"| {name} | {durations.get('extract', 0):.1f} | {durations.get('transform', 0):.1f} "
+        f"| {durations.get('load', 0):.1f} | {wall:.1f} "
+        f"| {resources.get('peak_rss_mb', '?')} / {resources.get('children_peak_rss_mb', '?')} "
+        f"| {extract.get('fetched', '?')} | {transform.get('pages_parsed', '?')} |"
+    )
 
 
 def main(argv: list[str] | None = None) -> str:
@@ -76,24 +91,26 @@ def main(argv: list[str] | None = None) -> str:
     finally:
         server.terminate()
         server.wait()
-    text = "\n".join([
-        "## Full refresh and no-change refresh",
-        "",
-        f"Command: `python -m bench.bench_refresh --commitments {args.commitments}`  ",
-        f"Machine: {describe()}  ",
-        "Site: generated heavy pages served by `python -m demosite serve --synthetic N` in its "
-        "own process on 127.0.0.1; refresh with `--delay 0 --concurrency 16`.",
-        "",
-        "| run | extract s | transform s | load s | total wall s | peak RSS MB (main / "
-        "workers) | bodies downloaded | pages parsed |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        _row("full refresh", full_wall, full),
-        _row("nothing changed", again_wall, again),
-        "",
-        f"No-change refresh / full refresh: {again_wall / full_wall:.0%} of the wall time "
-        "(target <= 35%). Targets for the full refresh: total <= 20 s, peak RSS < 300 MB.",
-        "",
-    ])
+    text = "\n".join(
+        [
+            "## Full refresh and no-change refresh",
+            "",
+            f"Command: `python -m bench.bench_refresh --commitments {args.commitments}`  ",
+            f"Machine: {describe()}  ",
+            "Site: generated heavy pages served by `python -m demosite serve --synthetic N` in its "
+            "own process on 127.0.0.1; refresh with `--delay 0 --concurrency 16`.",
+            "",
+            "| run | extract s | transform s | load s | total wall s | peak RSS MB (main / "
+            "workers) | bodies downloaded | pages parsed |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            _row("full refresh", full_wall, full),
+            _row("nothing changed", again_wall, again),
+            "",
+            f"No-change refresh / full refresh: {again_wall / full_wall:.0%} of the wall time "
+            "(target <= 35%). Targets for the full refresh: total <= 20 s, peak RSS < 300 MB.",
+            "",
+        ]
+    )
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(text, encoding="utf-8")
     print(text)

@@ -11,10 +11,10 @@ import multiprocessing
 import time
 from pathlib import Path
 
+from demosite.synthetic import synthetic_pages
 from selectolax.lexbor import LexborHTMLParser
 
 from bench.machine import describe
-from demosite.synthetic import synthetic_pages
 from pipeline.transform import parse_commitment
 
 RESULTS = Path(__file__).parent / "results" / "transform.md"
@@ -22,8 +22,10 @@ RESULTS = Path(__file__).parent / "results" / "transform.md"
 
 def _pages(count: int, seed: int = 0) -> list[tuple[str, str]]:
     return [
-        (f"https://www.opengovpartnership.org/members/{p.member_slug}/commitments/{p.commitment_id}/",
-         p.html)
+        (
+            f"https://www.opengovpartnership.org/members/{p.member_slug}/commitments/{p.commitment_id}/",
+            p.html,
+        )
         for p in synthetic_pages(count, seed=seed)
     ]
 
@@ -42,8 +44,9 @@ def _time_full(pages: list[tuple[str, str]]) -> float:
     return time.perf_counter() - start
 
 
-def _worker(count: int, seed: int, barrier: multiprocessing.synchronize.Barrier,
-            out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def _worker(
+    count: int, seed: int, barrier: multiprocessing.synchronize.Barrier, out: multiprocessing.Queue
+) -> None:  # type: ignore[type-arg]
     pages = _pages(count, seed)
     barrier.wait()
     out.put(_time_full(pages))
@@ -54,8 +57,9 @@ def _two_processes(count: int) -> float:
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(3)
     out = context.Queue()
-    workers = [context.Process(target=_worker, args=(count // 2, seed, barrier, out))
-               for seed in (0, 1)]
+    workers = [
+        context.Process(target=_worker, args=(count // 2, seed, barrier, out)) for seed in (0, 1)
+    ]
     for worker in workers:
         worker.start()
     barrier.wait()
@@ -80,21 +84,24 @@ def main(argv: list[str] | None = None) -> str:
     # amount of work.
     pair = _two_processes(args.pages)
     n, mb = len(pages), size / 1e6
-    text = "\n".join([
-        "## Transform (parse + extract)",
-        "",
-        f"Command: `python -m bench.bench_transform --pages {n}`  ",
-        f"Machine: {describe()}  ",
-        f"Input: {n} synthetic heavy pages, {mb:.1f} MB ({size / n / 1024:.0f} KB/page average).",
-        "",
-        "| measure | value | target |",
-        "| --- | --- | --- |",
-        f"| bare lexbor parse, 1 core | {n / bare:,.0f} pages/s, {mb / bare:,.0f} MB/s | |",
-        f"| parse + extract, 1 core | {n / full:,.0f} pages/s, {mb / full:,.0f} MB/s | |",
-        f"| parse + extract / bare parse | {full / bare:.2f}x | <= 1.5x |",
-        f"| 2 processes vs 1 | {full / pair:.2f}x | >= 1.7x |",
-        "",
-    ])
+    text = "\n".join(
+        [
+            "## Transform (parse + extract)",
+            "",
+            f"Command: `python -m bench.bench_transform --pages {n}`  ",
+            f"Machine: {describe()}  ",
+            f"Input: {n} synthetic heavy pages, {mb:.1f} MB "
+            f"({size / n / 1024:.0f} KB/page average).",
+            "",
+            "| measure | value | target |",
+            "| --- | --- | --- |",
+            f"| bare lexbor parse, 1 core | {n / bare:,.0f} pages/s, {mb / bare:,.0f} MB/s | |",
+            f"| parse + extract, 1 core | {n / full:,.0f} pages/s, {mb / full:,.0f} MB/s | |",
+            f"| parse + extract / bare parse | {full / bare:.2f}x | <= 1.5x |",
+            f"| 2 processes vs 1 | {full / pair:.2f}x | >= 1.7x |",
+            "",
+        ]
+    )
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(text, encoding="utf-8")
     print(text)

@@ -18,5 +18,7 @@ def cpu_model() -> str:
 
 
 def describe() -> str:
-    return (f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
-            f"Python {sys.version.split()[0]}")
+    return (
+        f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+        f"Python {sys.version.split()[0]}"
+    )

@@ -28,8 +28,11 @@ def main() -> int:
         f"Last full run machine: {describe()}",
         "",
     ]
-    parts += [(results / f"{name.removeprefix('bench_')}.md").read_text(encoding="utf-8")
-              for name in SECTIONS if (results / f"{name.removeprefix('bench_')}.md").exists()]
+    parts += [
+        (results / f"{name.removeprefix('bench_')}.md").read_text(encoding="utf-8")
+        for name in SECTIONS
+        if (results / f"{name.removeprefix('bench_')}.md").exists()
+    ]
     OUT.write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {OUT}")
     return 0

@@ -6,16 +6,18 @@ from __future__ import annotations
 import logging
 import resource
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
+
 from pipeline import PARSER_VERSION, __version__
 from pipeline.clock import new_run_id, utc_now
 from pipeline.config import Config
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, ProcessedCorrupt
 from pipeline.extract import FetchSummary, run_extract
 from pipeline.load import publish, read_published, record_unpublished_run
 from pipeline.rawstore import raw_lock
@@ -78,8 +80,18 @@ def _peak_rss() -> dict[str, object]:
     return {"peak_rss_mb": round(own / 1024), "children_peak_rss_mb": round(children / 1024)}
 
 
+def _previous_publish(config: Config) -> Mapping[str, pa.Table] | None:
+    """The current publish, whose rows unchanged pages carry over. If it cannot be read as
+    this version's schema (a release changed the schema), every page is simply parsed again."""
+    try:
+        return read_published(config.processed_dir)
+    except ProcessedCorrupt as exc:
+        log.warning("not reusing the previous publish: %s; parsing every page", exc)
+        return None
+
+
 def _transform_stage(config: Config, report: RunReport) -> TransformResult:
-    previous = read_published(config.processed_dir)
+    previous = _previous_publish(config)
     with _timed(report, "transform"):
         result = transform_raw(config.raw_dir, config.transform, previous)
     report.stages["transform"] = {
@@ -127,6 +139,7 @@ def run_pipeline(
             report.exit_code = EXIT_PARTIAL if partial else EXIT_OK
             report.finished_at = utc_now().isoformat()
             commitments = result.tables["commitments"].num_rows
+            report.stages["resources"] = _peak_rss()  # before load: the report is written by it
             with _timed(report, "load"):
                 published = publish(
                     result.tables,
