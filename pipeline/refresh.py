@@ -21,7 +21,7 @@ from pipeline.errors import PipelineError, ProcessedCorrupt
 from pipeline.extract import FetchSummary, run_extract
 from pipeline.load import publish, read_published, record_unpublished_run
 from pipeline.rawstore import raw_lock
-from pipeline.report import RunReport, summarize_unknowns
+from pipeline.report import RunReport, field_coverage, summarize_unknowns
 from pipeline.transform.run import TransformResult, transform_raw
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ def _transform_stage(config: Config, report: RunReport) -> TransformResult:
         "pages_failed": len(result.failures),
         "commitments": result.tables["commitments"].num_rows,
     }
+    report.stages["coverage"] = field_coverage(result.tables["commitments"])
     report.failures += [
         {"stage": "transform", "url": f.url, "reason": f.reason} for f in result.failures
     ]

@@ -33,6 +33,18 @@ def _from_tables(tables: Mapping[str, pa.Table]) -> Iterable[SeenUnknown]:
         yield SeenUnknown("irm_report_type", "irm_reports", row["title"], row["source_url"])
 
 
+def field_coverage(commitments: pa.Table) -> dict[str, float]:
+    """Share of commitments whose page shows each label (its *_missing is not "absent").
+    A drop between runs is the signature of markup drift: the future canary compares these."""
+    rows = commitments.num_rows
+    coverage = {}
+    for name in commitments.schema.names:
+        if name.endswith("_missing"):
+            absent = pc.sum(pc.equal(commitments[name], "absent")).as_py() or 0
+            coverage[name.removesuffix("_missing")] = round(1 - absent / rows, 4) if rows else 0.0
+    return coverage
+
+
 def summarize_unknowns(
     tables: Mapping[str, pa.Table], parse_unknowns: Iterable[SeenUnknown]
 ) -> list[dict[str, object]]:
