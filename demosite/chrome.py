@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
-from demosite import heavy
-from demosite.htmlbits import attr, esc, slugify, stable_index
+from demosite import heavy, light
+from demosite.htmlbits import attr, esc, stable_index
 
 Chrome = Literal["light", "heavy"]
 CHROMES: tuple[Chrome, ...] = ("light", "heavy")
@@ -96,7 +95,7 @@ def document(
         "</div>\n</div>",
         site_footer(frame.language, chrome),
         cookie_notice(frame.language),
-        heavy.footer_scripts() if chrome == "heavy" else light_footer_script(),
+        heavy.footer_scripts() if chrome == "heavy" else light.footer_script(),
         "</body>\n</html>\n",
     ]
     return "\n".join(part for part in parts if part)
@@ -117,7 +116,7 @@ def head(frame: Frame, chrome: Chrome, post_id: int) -> str:
         '<meta property="og:type" content="article">',
         '<link rel="stylesheet" id="ogp-style-css" media="all"'
         ' href="/wp-content/themes/ogp/style.css?ver=5.2">',
-        heavy.head_assets() if chrome == "heavy" else light_style(),
+        heavy.head_assets() if chrome == "heavy" else light.style(),
         json_ld(frame, post_id),
         "</head>",
     ]
@@ -155,7 +154,7 @@ def breadcrumb(frame: Frame) -> str:
 
 def site_header(frame: Frame, chrome: Chrome) -> str:
     w = words(frame.language)
-    menu = heavy.mega_menu(frame.language) if chrome == "heavy" else light_menu(frame.language)
+    menu = heavy.mega_menu(frame.language) if chrome == "heavy" else light.menu(frame.language)
     return "\n".join([
         '<header id="masthead" class="site-header">',
         '<div class="site-branding"><a href="/" rel="home" class="custom-logo-link">'
@@ -180,81 +179,6 @@ def search_result_template() -> str:
     )
 
 
-# The second column lists members: its first entry is the listing of all members.
-_LIGHT_MENU = {
-    "en": {
-        "About": ["About OGP", "Leadership", "Steering Committee", "Articles of Governance",
-                  "Contact Us"],
-        "Members": ["All Members", "Mongolia", "Ghana", "Romania", "United Kingdom", "Bulgaria",
-                    "Costa Rica"],
-        "Policy Areas": ["Access to Information", "Anti-Corruption", "Civic Space",
-                         "Fiscal Openness", "Open Contracting", "Public Participation"],
-        "IRM Review": ["IRM Reports", "Action Plan Review", "Results Report", "Methodology"],
-        "Commitments": ["Commitments", "Starred Commitments", "OGP Explorer", "Data Dashboard"],
-        "Resources": ["Action Plans", "Stories", "News", "Events", "Glossary"],
-    },
-    "es": {
-        "Acerca de": ["Acerca de OGP", "Liderazgo", "Comité Directivo", "Contacto"],
-        "Miembros": ["Todos los miembros", "Ghana", "Costa Rica", "Mongolia"],
-        "Áreas de política": ["Acceso a la información", "Anticorrupción e integridad",
-                              "Espacio cívico"],
-        "Revisión de IRM": ["Informes del IRM", "Revisión del plan de acción",
-                            "Informe de resultados"],
-        "Compromisos": ["Compromisos", "Compromisos estelares", "Explorador de OGP"],
-        "Recursos": ["Planes de acción", "Historias", "Noticias", "Glosario"],
-    },
-}  # fmt: skip
-
-
-def _menu_href(prefix: str, column: int, top: str, entry: str, first: bool) -> str:
-    if column == 1:  # the members column: member pages, and the listing of all members
-        return f"{prefix}/our-members/" if first else f"{prefix}/members/{slugify(entry)}/"
-    return f"{prefix}/{slugify(top)}/{slugify(entry)}/"
-
-
-def menu_html(menu: dict[str, list[str]], language: str) -> str:
-    prefix = "" if language == "en" else f"/{language}"
-    lines = ['<ul id="primary-menu" class="menu">']
-    for number, (top, entries) in enumerate(menu.items()):
-        lines.append(
-            f'<li class="menu-item menu-item-has-children" id="menu-item-{number}">'
-            f'<a href="#">{esc(top)}</a>'
-        )
-        lines.append('<ul class="sub-menu">')
-        for index, entry in enumerate(entries):
-            href = _menu_href(prefix, number, top, entry, index == 0)
-            lines.append(
-                f'<li class="menu-item"><a href="{href}">'
-                f'<span class="menu-title">{esc(entry)}</span></a></li>'
-            )
-        lines.append("</ul></li>")
-    lines.append("</ul>")
-    return "\n".join(lines)
-
-
-@cache
-def light_menu(language: str) -> str:
-    return menu_html(_LIGHT_MENU.get(language, _LIGHT_MENU["en"]), language)
-
-
-def light_style() -> str:
-    return (
-        '<style id="ogp-inline-css">:root{--ogp-blue:#1a4a8c;--ogp-gold:#f2a900}'
-        ".screen-reader-text,.sr-only,.visually-hidden{position:absolute;width:1px;height:1px;"
-        "overflow:hidden;clip:rect(0 0 0 0)}"
-        ".badge{font-size:.75rem}.info-icon,.i-btn,.tip{font-size:.8rem}</style>\n"
-        "<script>document.documentElement.className = "
-        'document.documentElement.className.replace("no-js", "js");</script>'
-    )
-
-
-def light_footer_script() -> str:
-    return (
-        '<script src="/wp-content/themes/ogp/js/navigation.js?ver=5.2"'
-        ' id="ogp-navigation-js"></script>'
-    )
-
-
 def sidebar(language: str, related: Sequence[RelatedLink], chrome: Chrome) -> str:
     w = words(language)
     links = list(related) or [
@@ -273,7 +197,7 @@ def sidebar(language: str, related: Sequence[RelatedLink], chrome: Chrome) -> st
 
 def site_footer(language: str, chrome: Chrome) -> str:
     w = words(language)
-    links = heavy.footer_links(language) if chrome == "heavy" else light_footer_links(language)
+    links = heavy.footer_links(language) if chrome == "heavy" else light.footer_links(language)
     return "\n".join([
         '<footer id="colophon" class="site-footer">',
         '<div class="footer-brand"><p class="site-title">Open Government Partnership</p>',
@@ -285,20 +209,6 @@ def site_footer(language: str, chrome: Chrome) -> str:
         '<p class="copyright">© Open Government Partnership. Content licensed under CC BY 4.0.</p>',
         "</footer>",
     ])  # fmt: skip
-
-
-def light_footer_links(language: str) -> str:
-    names = [
-        "About",
-        "Members",
-        "Policy Areas",
-        "IRM Review",
-        "Resources",
-        "Privacy Policy",
-        "Contact Us",
-    ]
-    prefix = "" if language == "en" else f"/{language}"
-    return " ".join(f'<a href="{prefix}/{slugify(n)}/">{esc(n)}</a>' for n in names)
 
 
 def cookie_notice(language: str) -> str:
