@@ -42,29 +42,47 @@ def test_the_fixture_set_covers_what_the_parser_must_handle():
         for markup in MARKUPS:
             assert (FIXTURES / "pages" / f"{path.stem}__{markup}.html").is_file()
     variants = " ".join(stems)
-    for needed in ("t1", "t2", "t3", "t4", "es_", "not_attached", "doubled", "yes_starred",
-                   "no_headings", "run_together", "full_member_list", "unknown_label",
-                   "missing_irm_block"):
+    for needed in (
+        "t1",
+        "t2",
+        "t3",
+        "t4",
+        "es_",
+        "not_attached",
+        "doubled",
+        "yes_starred",
+        "no_headings",
+        "run_together",
+        "full_member_list",
+        "unknown_label",
+        "missing_irm_block",
+    ):
         assert needed in variants, needed
 
 
-@pytest.mark.parametrize(("expected_path", "markup"), CASES,
-                         ids=[f"{p.stem}-{m}" for p, m in CASES])
+@pytest.mark.parametrize(
+    ("expected_path", "markup"), CASES, ids=[f"{p.stem}-{m}" for p, m in CASES]
+)
 def test_commitment_record_field_by_field(expected_path: Path, markup: str) -> None:
     expected, parsed = _parse(expected_path, markup)
     got = {k: _plain(v) for k, v in asdict(parsed.commitment).items()}
     html = got.pop("description_html")
-    wrong = {name: (got.get(name), want) for name, want in expected["commitment"].items()
-             if got.get(name) != want}
+    wrong = {
+        name: (got.get(name), want)
+        for name, want in expected["commitment"].items()
+        if got.get(name) != want
+    }
     assert not wrong, "field: (parsed, expected)\n" + "\n".join(
-        f"  {name}: {pair[0]!r} != {pair[1]!r}" for name, pair in wrong.items())
+        f"  {name}: {pair[0]!r} != {pair[1]!r}" for name, pair in wrong.items()
+    )
     assert set(got) == set(expected["commitment"]), "expected record lists every field"
     for phrase in expected.get("description_html_contains", []):
         assert html is not None and phrase in html
 
 
-@pytest.mark.parametrize(("expected_path", "markup"), CASES,
-                         ids=[f"{p.stem}-{m}" for p, m in CASES])
+@pytest.mark.parametrize(
+    ("expected_path", "markup"), CASES, ids=[f"{p.stem}-{m}" for p, m in CASES]
+)
 def test_child_records_page_fields_and_unknowns(expected_path: Path, markup: str) -> None:
     expected, parsed = _parse(expected_path, markup)
     assert [asdict(r) for r in parsed.irm_reports] == expected["irm_reports"]
@@ -72,7 +90,10 @@ def test_child_records_page_fields_and_unknowns(expected_path: Path, markup: str
     members = [asdict(m) for m in parsed.member_list]
     assert len(members) == len(expected["member_list"])
     if members:  # count, first and last first: the cheapest signal when a list drifts
-        assert (members[0], members[-1]) == (expected["member_list"][0], expected["member_list"][-1])
+        assert (members[0], members[-1]) == (
+            expected["member_list"][0],
+            expected["member_list"][-1],
+        )
     assert members == expected["member_list"]
     fields = [{k: v for k, v in asdict(f).items() if k != "position"} for f in parsed.fields]
     assert fields == expected["fields"]

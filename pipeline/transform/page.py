@@ -4,8 +4,10 @@ no files, no clock."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 from typing import Any, cast
 
+from pipeline.config import LIVE_SITE
 from pipeline.errors import NotACommitmentPage
 from pipeline.records import Commitment, ParsedPage, Unknown
 from pipeline.transform.fields import interpret_fields
@@ -77,8 +79,10 @@ def parse_commitment(html: str, url: str, vocab: Vocabulary | None = None) -> Pa
     slug and language, and the ID when the title lacks one). Raises NotACommitmentPage."""
     vocab = vocab or default_vocabulary()
     text = page_text(html)
-    url = url or text.canonical_href or ""
-    ref = parse_commitment_url(url) or parse_commitment_url(text.canonical_href or "")
+    if not url and text.canonical_href:
+        # A saved page's own canonical link; a relative one is on the site the pages come from.
+        url = urljoin(f"{LIVE_SITE}/", text.canonical_href)
+    ref = parse_commitment_url(url)
     title_index = _find_title(text.lines, ref.commitment_id if ref else None)
     start = title_index + 1 if title_index is not None else 0
     regions = scan_regions(text.lines, start, vocab)

@@ -1,0 +1,78 @@
+"""`python -m pipeline parse`: JSON Lines on stdout, unknowns on stderr, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+from pipeline.records import Commitment
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def run_parse(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "parse", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_one_json_object_per_page_keyed_by_commitments_columns():
+    done = run_parse(str(PAGES / "MN0002__t1_full_member_list__dl.html"), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert list(record) == [f.name for f in fields(Commitment)]
+    assert record["commitment_id"] == "MN0002"
+    assert record["policy_areas"] == ["Capacity Building"]
+    assert (
+        record["url"] == "https://www.opengovpartnership.org/members/mongolia/commitments/MN0002/"
+    )
+
+
+def test_unknown_labels_and_values_are_reported_on_stderr():
+    done = run_parse(str(PAGES / "MN0022__synthetic_unknown_label__table.html"))
+    assert done.returncode == 0
+    assert "unknown label: 'Commitment Lead'" in done.stderr
+    assert "unknown value (early_results): 'Spectacular'" in done.stderr
+    assert "unknown policy_area (policy_areas): 'Space Exploration'" in done.stderr
+    assert json.loads(done.stdout)["early_results_missing"] == "unrecognized"
+
+
+def test_a_page_that_is_not_a_commitment_page_exits_6_with_a_clear_message():
+    done = run_parse(str(PAGES / "other" / "member_mongolia.html"))
+    assert done.returncode == 6
+    assert "member_mongolia.html" in done.stderr
+    assert "not a commitment page" in done.stderr
+    assert done.stdout == ""
+
+
+def test_a_directory_prints_every_commitment_page_and_exits_non_zero_for_the_rest():
+    done = run_parse(str(PAGES), "--format", "json")
+    commitment_pages = [p for p in PAGES.glob("*.html")]
+    assert len(done.stdout.splitlines()) == len(commitment_pages)
+    assert done.returncode == 6
+    assert done.stderr.count("not a commitment page") == len(list((PAGES / "other").glob("*.html")))
+
+
+def test_table_format_shows_each_field_on_its_own_line():
+    done = run_parse(
+        str(PAGES / "NGKD0009__t4_institutions_involved__soup.html"), "--format", "table"
+    )
+    assert done.returncode == 0
+    rows = dict(line.split(None, 1) for line in done.stdout.splitlines() if line.strip())
+    assert rows["commitment_id"] == "NGKD0009"
+    assert rows["template"] == "T4"
+    assert rows["commitment_start"] == "2024-02-01"
+
+
+def test_a_missing_path_is_a_usage_error():
+    done = run_parse("no/such/file.html")
+    assert done.returncode == 2
+    assert "no such file" in done.stderr
