@@ -4,8 +4,8 @@ no files, no clock."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 from typing import Any, cast
+from urllib.parse import urljoin
 
 from pipeline.config import LIVE_SITE
 from pipeline.errors import NotACommitmentPage
