@@ -11,7 +11,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,10 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+# Headings, chrome and footer lines are short; "{Member}'s Commitments" for the longest local
+# member names stays well under 120 characters. Longer lines are prose.
+_MAX_HEADING = 120
+_CACHE_SIZE = 1 << 15  # distinct short lines remembered (headings, labels, list titles)
 _SPACES = re.compile(r"\s+")
 
 
@@ -40,8 +44,10 @@ def fold(text: str) -> str:
     return folded if len(folded) == len(text) else text.translate(_FOLD)
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
-    """The comparison key of a label, heading or value as shown."""
+    """The comparison key of a label, heading or value as shown. Cached: the same labels,
+    headings and member-list lines recur on thousands of pages."""
     return _SPACES.sub(" ", fold(text)).strip().rstrip(":").strip()
 
 
@@ -75,15 +81,17 @@ class Vocabulary:
         }
         # Block headings that can run into the text before them (never the generic
         # "Commitments", which ends many ordinary sentences).
-        self._glueable = sorted(
-            (
-                key(s)
-                for name, spellings in data["headings"].items()
-                if name != "member_commitments"
-                for s in spellings
-            ),
-            key=len,
-            reverse=True,
+        self._glueable = tuple(
+            sorted(
+                (
+                    key(s)
+                    for name, spellings in data["headings"].items()
+                    if name != "member_commitments"
+                    for s in spellings
+                ),
+                key=len,
+                reverse=True,
+            )
         )
         self._heading_patterns: list[tuple[str, re.Pattern[str]]] = [
             (name, re.compile(pattern, re.IGNORECASE))
@@ -126,16 +134,27 @@ class Vocabulary:
         self._starred_prefixes = [key(p) for p in data["member_list"]["starred_prefixes"]]
         self._months = {key(n): int(m) for m, names in data["months"].items() for n in names}
         self._policy_areas = {key(p) for p in data["policy_areas"]["known"]}
+        self._heading_cache: dict[str, str | None] = {}
 
     # -- page structure ---------------------------------------------------------------------
     def is_chrome(self, line: str) -> bool:
-        return key(line) in self._chrome
+        return len(line) <= _MAX_HEADING and key(line) in self._chrome
 
     def is_footer(self, line: str) -> bool:
-        return key(line) in self._footer
+        return len(line) <= _MAX_HEADING and key(line) in self._footer
 
     def heading(self, text: str) -> str | None:
         """Section key of a heading as shown ("Design i" -> "design"), or None."""
+        if len(text) > _MAX_HEADING:
+            return None  # prose; also keeps the cache below to short texts
+        if text in self._heading_cache:
+            return self._heading_cache[text]
+        if len(self._heading_cache) > _CACHE_SIZE:
+            self._heading_cache.clear()
+        found = self._heading_cache[text] = self._find_heading(text)
+        return found
+
+    def _find_heading(self, text: str) -> str | None:
         folded = key(text)
         found = self._headings.get(folded)
         if found is None and folded.endswith(" i"):
@@ -150,6 +169,8 @@ class Vocabulary:
         """("Public Participation", "IRM Review") for "Public ParticipationIRM Review": a block
         heading run into the text before it, with no space between them."""
         folded = fold(text).rstrip()
+        if not folded.endswith(self._glueable):  # one C call rules out nearly every line
+            return None
         for spelling in self._glueable:
             cut = len(folded) - len(spelling)
             if cut > 0 and folded.endswith(spelling) and not folded[cut - 1].isspace():

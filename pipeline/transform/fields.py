@@ -60,6 +60,7 @@ class _Interpreter:
         self.unknowns: list[Unknown] = []
         self.page_fields: list[PageField] = []
         self.seen: set[str] = set()
+        self.handlers = self._handlers()
 
     def add(self, raw: RawField) -> None:
         lines = [line.text for line in raw.lines]
@@ -71,7 +72,7 @@ class _Interpreter:
             status = self._repeat_status(raw.field, shown)  # the first occurrence wins
         else:
             self.seen.add(raw.field)
-            status = self._handlers()[raw.field](raw.field, lines, shown)
+            status = self.handlers[raw.field](raw.field, lines, shown)
         self.page_fields.append(
             PageField(
                 position=len(self.page_fields),

@@ -13,32 +13,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-# Not content: scripts and styles, controls (the info icon "i" is a button), embedded objects.
-_NON_CONTENT = [
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "iframe",
-    "button",
-    "select",
-    "textarea",
-    "object",
-    "canvas",
-    "map",
-    "input",
-]
-# Hidden from every reader: hidden elements, tooltips, inline display:none.
-_HIDDEN = (
-    '[hidden], [role="tooltip"], [style*="display:none"], [style*="display: none"], '
+# Site chrome, kept only when it contains the commitment title. Removed first: on a WordPress
+# page it holds most of the nodes (menus with hundreds of links), so the finer selectors below
+# then run over a much smaller tree.
+_CHROME = "header, nav, footer, aside"
+# Not content: scripts and styles, controls (the info icon "i" is a button), embedded objects,
+# and what no reader sees (hidden elements, tooltips, inline display:none).
+_NOT_CONTENT = (
+    "script, style, noscript, template, svg, iframe, button, select, textarea, object, canvas, "
+    'map, input, [hidden], [role="tooltip"], [style*="display:none"], [style*="display: none"], '
     '[style*="visibility:hidden"], [style*="visibility: hidden"]'
 )
-# Site chrome, dropped unless it contains the commitment title.
-_CHROME = "header, nav, footer, aside"
 _BLOCKS = (
     "address, article, aside, blockquote, br, caption, dd, details, dialog, div, dl, dt, "
     "fieldset, figcaption, figure, footer, form, h1, h2, h3, h4, h5, h6, header, hr, li, "
@@ -60,13 +49,13 @@ _GROUP_KIND = {
 }
 _TITLE_ID = re.compile(r"\(\s*([A-Za-z]{2,5}\d{4})\s*\)\s*$")
 _START, _START_END, _END, _END_END = "\ue000", "\ue001", "\ue002", "\ue003"
-_TOKENS = re.compile("\ue000(\\d+)\ue001|\ue002(\\d+)\ue003|[^\ue000\ue002]+")
+_SPLIT = re.compile("([\ue000\ue002])(\\d+)[\ue001\ue003]")
 _MARKERS = re.compile("\ue000\\d+\ue001|\ue002\\d+\ue003")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One visible line of the page."""
+class Line(NamedTuple):
+    """One visible line of the page. (A named tuple: pages have ~100 lines and a tuple is the
+    cheapest immutable record to build.)"""
 
     text: str  # whitespace collapsed
     kind: str  # "heading", "label", "value", "item" (inside such an element) or "text"
@@ -138,14 +127,13 @@ def _ancestors(node: LexborNode | None) -> set[int]:
 
 
 def _drop_noise(tree: LexborHTMLParser, title: LexborNode | None) -> None:
-    tree.strip_tags(_NON_CONTENT)
+    """One pass over the tree for everything that is not content. Nodes are unlinked, not
+    destroyed, so a match nested inside an earlier match stays valid memory."""
     keep = _ancestors(title)
-    for node in tree.css(_HIDDEN):
-        if node.mem_id not in keep:
-            node.decompose()
-    for node in tree.css(_CHROME):
-        if node.mem_id not in keep:
-            node.decompose()
+    for selector in (_CHROME, _NOT_CONTENT):
+        for node in tree.css(selector):
+            if node.mem_id not in keep:
+                node.remove()
 
 
 def _head_facts(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | None]:
@@ -175,64 +163,53 @@ def page_text(html: str) -> PageText:
     return PageText(tuple(lines), html_title, canonical, lang, blocks)
 
 
-class _LineBuilder:
-    def __init__(self, tags: list[str]) -> None:
-        self.tags = tags
-        self.lines: list[Line] = []
-        self.parts: list[str] = []
-        self.stack: list[int] = []  # open block indexes
-        self.opened_at: dict[int, int] = {}  # value cell index -> line count when it opened
-        self.soft = False
-
-    def flush(self) -> None:
-        text = " ".join("".join(self.parts).split())
-        self.parts.clear()
-        if not text:
-            return
-        group, kind, in_item = -1, "text", False
-        for index in self.stack:
-            tag_kind = _GROUP_KIND.get(self.tags[index])
-            if tag_kind is None:
-                continue
-            in_item = in_item or tag_kind == "item"
-            if group == -1 or (tag_kind == "item" and kind == "item"):
-                group, kind = index, tag_kind  # outermost group wins; nested items stay items
-        block = self.stack[-1] if self.stack else -1
-        self.lines.append(Line(text, kind, group, block, self.soft, in_item))
-        self.soft = False
-
-    def start(self, index: int) -> None:
-        self.flush()
-        if self.tags[index] == "br":
-            self.soft = True
-            return
-        self.soft = False
-        self.stack.append(index)
-        if _GROUP_KIND.get(self.tags[index]) == "value":
-            self.opened_at[index] = len(self.lines)
-
-    def end(self, index: int) -> None:
-        if self.tags[index] == "br":
-            return
-        self.flush()
-        self.soft = False
-        if self.opened_at.pop(index, None) == len(self.lines):
-            # An empty value cell still says "this label has no value" (dl/table markup).
-            self.lines.append(Line("", "value", index, index, False, False))
-        while self.stack:
-            if self.stack.pop() == index:
-                break
+def _line_kind(stack: list[int], tags: list[str]) -> tuple[str, int, bool]:
+    """(kind, group, in_item) of a line from the open blocks: the outermost heading, label,
+    value or item element wins, except that a list item inside a list item stays an item."""
+    group, kind, in_item = -1, "text", False
+    for index in stack:
+        tag_kind = _GROUP_KIND.get(tags[index])
+        if tag_kind is None:
+            continue
+        in_item = in_item or tag_kind == "item"
+        if group == -1 or (tag_kind == "item" and kind == "item"):
+            group, kind = index, tag_kind
+    return kind, group, in_item
 
 
 def _lines(text: str, tags: list[str]) -> list[Line]:
-    builder = _LineBuilder(tags)
-    for match in _TOKENS.finditer(text):
-        start, end = match.group(1), match.group(2)
-        if start is not None:
-            builder.start(int(start))
-        elif end is not None:
-            builder.end(int(end))
-        else:
-            builder.parts.append(match.group(0))
-    builder.flush()
-    return builder.lines
+    """Lines from the text with block markers: [text, marker, index, text, marker, ...]."""
+    parts = _SPLIT.split(text)
+    lines: list[Line] = []
+    stack: list[int] = []  # open block indexes
+    value_cells: dict[int, int] = {}  # open value cell -> number of lines when it opened
+    pending = [parts[0]]
+    soft = False
+    for at in range(1, len(parts), 3):
+        shown = " ".join("".join(pending).split())
+        if shown:
+            kind, group, in_item = _line_kind(stack, tags)
+            lines.append(Line(shown, kind, group, stack[-1] if stack else -1, soft, in_item))
+            soft = False
+        pending = [parts[at + 2]]
+        index = int(parts[at + 1])
+        tag = tags[index]
+        if tag == "br":
+            soft = soft or parts[at] == _START
+            continue
+        soft = False
+        if parts[at] == _START:
+            stack.append(index)
+            if _GROUP_KIND.get(tag) == "value":
+                value_cells[index] = len(lines)
+            continue
+        if value_cells.pop(index, None) == len(lines):
+            # An empty value cell still says "this label has no value" (dl/table markup).
+            lines.append(Line("", "value", index, index, False, False))
+        while stack and stack.pop() != index:
+            pass
+    shown = " ".join("".join(pending).split())
+    if shown:
+        kind, group, in_item = _line_kind(stack, tags)
+        lines.append(Line(shown, kind, group, stack[-1] if stack else -1, soft, in_item))
+    return lines
