@@ -98,12 +98,15 @@ def test_links_are_member_and_commitment_hrefs_made_absolute() -> None:
         b'<a href=/members/ghana/>c</a><a href="/policy-area/open-data/">d</a>'
         b'<a href="/members/mongolia/commitments/MN0002/#top">dup</a>'
         b'<a href="/members/x/commitments/XY0001/?a=1&amp;b=2">e</a>'
+        b'<p>our members/ list</p><div data-href="/members/not-a-link/">f</div>'
+        b'<A HREF = "/members/upper-case/">g</A>'
     )
     assert extract_links(page, "https://www.opengovpartnership.org/our-members/") == [
         "https://www.opengovpartnership.org/members/mongolia/commitments/MN0002/",
         "https://opengovpartnership.org/members/bulgaria/commitments/bg0090",
         "https://www.opengovpartnership.org/members/ghana/",
         "https://www.opengovpartnership.org/members/x/commitments/XY0001/?a=1&b=2",
+        "https://www.opengovpartnership.org/members/upper-case/",
     ]
 
 

@@ -1,9 +1,10 @@
 """Links discovery follows, and the seed file. Pure functions, no network.
 
 Only member pages (``/members/{slug}/``) and commitment pages
-(``/members/{slug}/commitments/{ID}/``) are ever followed, so the HTML is scanned for ``href``
-values containing ``members/`` and nothing else: a regular expression over the raw bytes is
-~10x faster than building a DOM for a 150 KB page, and exact enough for attribute values.
+(``/members/{slug}/commitments/{ID}/``) are ever followed, so the raw bytes are searched for
+the literal ``members/`` (a fast substring search) and each hit is kept only when the bytes
+before it are ``href="...``. That takes ~0.1 ms for a 120 KB page, where a case-insensitive
+regular expression over the whole page takes ~1 ms and building a DOM several.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from urllib.parse import urljoin
 from pipeline.errors import ConfigError
 from pipeline.urls import CommitmentRef, normalize_commitment_id, parse_commitment_url
 
-_HREF_RE = re.compile(rb"""href\s*=\s*["']?([^"'\s>]*members/[^"'\s>]*)""", re.IGNORECASE)
+_TAIL_RE = re.compile(rb"""members/[^"'\s>]*""")
+_HREF_BEFORE_RE = re.compile(rb"""(?<![\w-])href\s*=\s*["']?\Z""", re.IGNORECASE)
+# How far before "members/" a link's value may start: a scheme, a host and a language prefix.
+# Real addresses of the site need under 60 bytes; 512 leaves room for any host.
+_VALUE_WINDOW = 512
+_DELIMITERS = (b'"', b"'", b"=", b" ", b"\n", b"\t")
+_ABSOLUTE = ("http://", "https://")
 _URL_IN_TEXT_RE = re.compile(r"""(?:https?://[^\s,"'<>]+|/(?:[a-z]{2}/)?members/[^\s,"'<>]+)""")
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -24,9 +31,17 @@ _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 def extract_links(body: bytes, page_url: str) -> list[str]:
     """Absolute URLs of the member and commitment links in a page, in page order, once each."""
     found: dict[str, None] = {}
-    for match in _HREF_RE.finditer(body):
-        raw = html.unescape(match.group(1).decode("utf-8", errors="replace"))
-        found.setdefault(urljoin(page_url, raw.split("#", 1)[0]), None)
+    for tail in _TAIL_RE.finditer(body):
+        start = tail.start()
+        low = max(0, start - _VALUE_WINDOW)
+        value_start = max(body.rfind(mark, low, start) for mark in _DELIMITERS) + 1
+        if not value_start or not _HREF_BEFORE_RE.search(
+            body, max(0, value_start - 32), value_start
+        ):
+            continue  # "members/" in text or in another attribute, not in a link
+        raw = (body[value_start:start] + tail.group()).decode("utf-8", errors="replace")
+        link = html.unescape(raw).split("#", 1)[0]
+        found.setdefault(link if link.startswith(_ABSOLUTE) else urljoin(page_url, link), None)
     return list(found)
 
 
