@@ -165,6 +165,15 @@ class StateDB:
         ).fetchone()
         return _page(row) if row else None
 
+    def page_for(self, key: PageKey) -> PageState | None:
+        """The row of this page: by URL, or by language and ID if stored under another URL."""
+        row = self._conn.execute(
+            f"{_PAGE_SELECT} WHERE p.url = ? OR (p.language = ? AND p.commitment_id = ?)"
+            " ORDER BY p.url = ? DESC LIMIT 1",
+            (key.url, key.language, key.commitment_id, key.url),
+        ).fetchone()
+        return _page(row) if row else None
+
     def pages(self) -> list[PageState]:
         return [_page(r) for r in self._conn.execute(f"{_PAGE_SELECT} ORDER BY p.url")]
 

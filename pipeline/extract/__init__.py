@@ -7,7 +7,7 @@ resumably into ``raw/``. The only part of the pipeline that touches the network.
 from __future__ import annotations
 
 import asyncio
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, AsyncExitStack, nullcontext
 from datetime import datetime
 
 from pipeline.clock import utc_now
@@ -59,8 +59,12 @@ async def _extract(
         for page in store.db.pages()
         if page.state != "gone" and page.language == fetch.language
     ]
-    async with settings.http_client(fetch) as client:
-        fetcher = Fetcher(client, fetch, throttle, tally)
+    async with AsyncExitStack() as clients:
+        pool = [
+            await clients.enter_async_context(settings.http_client(fetch))
+            for _ in range(fetch.concurrency)
+        ]
+        fetcher = Fetcher(pool, fetch, throttle, tally)
         steps = DocumentSteps(fetch, run_id, store, fetcher, tally, frontier)
         progress = Progress(
             tally, lambda: len(frontier.commitments), bar=fetch.progress,

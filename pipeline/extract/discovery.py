@@ -32,6 +32,9 @@ class Frontier:
         self.changed_by: dict[str, datetime] = {}  # canonical URL -> sitemap lastmod bound
         self.members: set[str] = set()  # canonical member page URLs
         self._highest: dict[tuple[str, str], int] = {}  # (slug, ID prefix) -> highest number
+        # Links as written in pages, already offered: every page of a member repeats the same
+        # list, so most links are seen many times; skip re-parsing them (without lastmod only).
+        self._seen_links: set[str] = set()
 
     def in_scope(self, ref: CommitmentRef) -> bool:
         return self.only_member is None or ref.member_slug == self.only_member
@@ -68,6 +71,10 @@ class Frontier:
 
     def offer_link(self, url: str, changed_by: datetime | None = None) -> tuple[str, str] | None:
         """("commitment" | "member", canonical URL) for a new in-scope link, else None."""
+        if changed_by is None:
+            if url in self._seen_links:
+                return None
+            self._seen_links.add(url)
         if not same_site(url, self.base_url):
             return None
         ref = parse_commitment_url(url)

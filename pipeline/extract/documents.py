@@ -95,7 +95,7 @@ class DocumentSteps(Steps):
         if cached is not None:
             return self._follow(cached)
         assert fetched.body is not None
-        body, links = await asyncio.to_thread(self._keep, fetched.body, fetched.url)
+        body, links = await self._keep(fetched.body, fetched.url)
         self._record(url, "page", fetched, body, links)
         return self._follow(links)
 

@@ -9,7 +9,8 @@ ended early).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -66,13 +67,17 @@ class Expect:
 class Fetcher:
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        clients: Sequence[httpx.AsyncClient],
         config: FetchConfig,
         throttle: HostThrottle,
         tally: Tally,
         allowed: Callable[[str], bool] = lambda url: True,
     ) -> None:
-        self.client = client
+        # One client (one kept-alive connection) per worker: httpcore scans every connection
+        # of a pool on each request, so small pools cost less CPU than one shared pool.
+        self._clients: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
+        for client in clients:
+            self._clients.put_nowait(client)
         self.config = config
         self.throttle = throttle
         self.tally = tally
@@ -133,8 +138,9 @@ class Fetcher:
         if expect.html_only:
             headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
         outcome = "reset"  # what requests_by_status records for this request
+        client = await self._clients.get()
         try:
-            async with self.client.stream(method, url, headers=headers) as response:
+            async with client.stream(method, url, headers=headers) as response:
                 outcome = str(response.status_code)
                 return await self._handle(response, expect)
         except TransientFetchError as exc:
@@ -149,6 +155,7 @@ class Fetcher:
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
             raise TransientFetchError("reset", f"connection reset before an answer: {exc}") from exc
         finally:
+            self._clients.put_nowait(client)
             self.tally.requests_by_status[outcome] += 1
 
     async def _handle(self, response: httpx.Response, expect: Expect) -> Fetched | str:

@@ -65,7 +65,7 @@ def start_urls(config: FetchConfig) -> list[str]:
     return [site_root(config.base_url) + prefix + DEFAULT_START_PATH]
 
 
-def http_client(config: FetchConfig) -> httpx.AsyncClient:
+def http_client(config: FetchConfig, connections: int = 1) -> httpx.AsyncClient:
     headers = {"User-Agent": config.user_agent}
     if config.from_header:
         headers["From"] = config.from_header
@@ -75,11 +75,9 @@ def http_client(config: FetchConfig) -> httpx.AsyncClient:
             connect=config.connect_timeout_s,
             read=config.read_timeout_s,
             write=config.read_timeout_s,  # a GET request is tiny; a stalled send is a dead link
-            pool=None,  # never waited on: workers never outnumber connections (see limits)
+            pool=None,  # never waited on: each worker has its own client and connection
         ),
-        limits=httpx.Limits(
-            max_connections=config.concurrency, max_keepalive_connections=config.concurrency
-        ),
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
         follow_redirects=False,  # each hop is checked against the allowed hosts and robots.txt
         # Loopback (tests, the demo site) must never go through a proxy from the environment;
         # the live site honours the usual proxy variables.

@@ -64,7 +64,7 @@ class Steps:
     async def commitment(self, url: str) -> list[Task]:
         ref = self.frontier.refs[url]
         key = PageKey(url, ref.commitment_id, ref.member_slug, ref.language)
-        state = self.db.page(url) or self.db.page_by_id(ref.language, ref.commitment_id)
+        state = self.db.page_for(key)
         if not self.fetcher.allowed(url):
             return self._page_failed(key, None, "disallowed by robots.txt", 0)
         if self._unchanged_by_lastmod(url, state):
@@ -122,7 +122,7 @@ class Steps:
             url = commitment_url(replace(final, language=key.language), self.config.base_url)
             key = PageKey(url, key.commitment_id, final.member_slug, key.language)
         assert fetched.body is not None
-        body, links = await asyncio.to_thread(self._keep, fetched.body, fetched.url)
+        body, links = await self._keep(fetched.body, fetched.url)
         changed = self.db.record_page_body(
             key, self.answer_for(fetched), fetched_url=fetched.url, body=body, discoveries=links
         )
@@ -149,10 +149,12 @@ class Steps:
         """What the raw store keeps of an answer: run, time, attempts and validators."""
         return Answer(self.run_id, utc_now(), fetched.attempts, fetched.etag, fetched.last_modified)
 
-    def _keep(self, body: bytes, url: str) -> tuple[BodyRef, list[str]]:
-        """Store the body and find its links: run in a worker thread (hashing, zstd and
-        fsync release the GIL), so the event loop keeps other transfers moving."""
-        return self.store.write_body(body), extract_links(body, url)
+    async def _keep(self, body: bytes, url: str) -> tuple[BodyRef, list[str]]:
+        """Store the body (in a worker thread: hashing, zstd and fsync release the GIL, so
+        transfers go on meanwhile) and find its links (here: a regex holds the GIL anyway)."""
+        stored = asyncio.to_thread(self.store.write_body, body)
+        links = extract_links(body, url)
+        return await stored, links
 
     # -- links ----------------------------------------------------------------------------------
     def _follow_cached(self, sha256: str) -> list[Task]:
