@@ -7,12 +7,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from loopback import body_files, demo_site, fast_config, page_rows
 
-from demosite.faults import IgnoreValidators
+from demosite.faults import IgnoreValidators, Status
 from demosite.sample import sample_pages
 from pipeline.cli import EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, main
 from pipeline.errors import LockHeld
@@ -155,3 +156,43 @@ def test_kill_9_mid_run_then_resume_stores_every_page_once(
     # What was stored before the kill was revalidated, not downloaded again.
     revalidated = [r for r in resumed if "/commitments/" in r.path and r.status == 304]
     assert len(revalidated) == stored_before
+
+
+def _wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)  # polling a log, not waiting for an outcome
+
+
+@pytest.mark.slow
+def test_sigterm_finishes_in_flight_requests_and_reports_interrupted(tmp_path: Path) -> None:
+    pages = sample_pages(60, member_count=3)
+    with demo_site(pages, latency_s=0.02) as demo:
+        process = _extract_process(demo.url, tmp_path / "raw")
+        _wait_for(lambda: len(body_files(tmp_path / "raw")) >= 5, "the first pages")
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == EXIT_PARTIAL
+    assert ": interrupted in " in stderr.decode()
+    rows = page_rows(tmp_path / "raw")
+    assert 0 < len(rows) < 60 and all(state == "ok" for _, state, _ in rows)
+
+
+@pytest.mark.slow
+def test_a_second_interrupt_stops_at_once_even_during_a_long_pause(tmp_path: Path) -> None:
+    with demo_site(sample_pages(6, member_count=1)) as demo:
+        # Retry-After 300 s (the default cap): the host is paused for five minutes.
+        demo.server.faults.push(demo.path("MN0001"), Status(429, "300"))
+        log = tmp_path / "stderr.txt"
+        command = [sys.executable, "-m", "pipeline", "extract", "--base-url", demo.url,
+                   "--raw-dir", str(tmp_path / "raw"), "--delay", "0", "--no-progress"]  # fmt: skip
+        with log.open("w") as stderr:
+            process = subprocess.Popen(command, stderr=stderr)
+            _wait_for(lambda: "pausing the host for 300 s" in log.read_text(), "the pause")
+            process.send_signal(signal.SIGINT)
+            _wait_for(lambda: "finishing requests in flight" in log.read_text(), "1st signal")
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)
+    assert process.returncode == 130
+    assert "interrupted; rerun to resume" in log.read_text()

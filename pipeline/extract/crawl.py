@@ -164,8 +164,8 @@ class Crawl:
 
     @contextmanager
     def _interruptible(self) -> Iterator[None]:
-        """SIGINT/SIGTERM end the run cleanly (finish in-flight requests, report the rest);
-        only possible where signal handlers can be set (the main thread of a process)."""
+        """SIGINT/SIGTERM end the run cleanly (finish in-flight requests, report the rest); a
+        second one stops at once. Only where signal handlers can be set (a main thread)."""
         loop = asyncio.get_running_loop()
         installed = []
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -181,7 +181,11 @@ class Crawl:
                 loop.remove_signal_handler(signum)
 
     def _interrupt(self, signum: int) -> None:
-        if self.stop_reason != "interrupted":
-            log.warning("%s received: finishing requests in flight, then stopping",
-                        signal.Signals(signum).name)  # fmt: skip
+        name = signal.Signals(signum).name
+        if self.stop_reason == "interrupted":  # a second signal: do not wait for anything
+            log.warning("%s received again: stopping now (requests in flight are lost)", name)
+            self._failure = KeyboardInterrupt()
+            self._crashed.set()
+            return
+        log.warning("%s received: finishing requests in flight, then stopping", name)
         self.stop_reason = "interrupted"
