@@ -70,7 +70,7 @@ def demo_server(pages: int, *, latency: float = 0.0, padding: int = 0) -> Iterat
         yield Server(process.stdout.readline().strip(), process.pid)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        process.wait(timeout=30)  # it stops in milliseconds on SIGTERM
         if process.stdout is not None:
             process.stdout.close()
 

@@ -55,17 +55,17 @@ def fast_config(base_url: str, raw_dir: Path, **fetch: object) -> Config:
     tiny Retry-After cap, few attempts. Tests never sleep for real seconds."""
     settings: dict[str, object] = {
         "base_url": base_url,
-        "delay_s": 0.0,
+        "delay_s": 0.0,  # loopback: politeness delays would only slow the suite
         "concurrency": 4,
         "progress": False,
-        "backoff_base_s": 0.001,
+        "backoff_base_s": 0.001,  # retries in milliseconds, never real seconds
         "backoff_max_s": 0.005,
-        "retry_after_cap_s": 0.05,
+        "retry_after_cap_s": 0.05,  # any Retry-After shrinks to this: visible in pause_seconds
         "max_delay_s": 0.01,
-        "max_attempts": 3,
-        "connect_timeout_s": 2.0,
-        "read_timeout_s": 5.0,
-        "log_every_s": 3600.0,
+        "max_attempts": 3,  # enough to show retry-then-success and retries-exhausted
+        "connect_timeout_s": 2.0,  # loopback connects in microseconds; 2 s means it is down
+        "read_timeout_s": 5.0,  # far above any answer here; the timeout test lowers it
+        "log_every_s": 3600.0,  # no progress lines in test output
     }
     settings.update(fetch)
     return Config(raw_dir=raw_dir, fetch=FetchConfig(**settings))  # type: ignore[arg-type]

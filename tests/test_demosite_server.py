@@ -27,7 +27,7 @@ def demo() -> Iterator[Demo]:
 
 @pytest.fixture
 def client() -> Iterator[httpx.Client]:
-    with httpx.Client(trust_env=False, timeout=5) as http:
+    with httpx.Client(trust_env=False, timeout=5) as http:  # loopback answers in ms; 5 s = hung
         yield http
 
 
@@ -148,6 +148,7 @@ def test_each_fault_is_consumed_once(demo: Demo, client: httpx.Client) -> None:
 def test_truncate_stall_and_oversize(demo: Demo) -> None:
     path = "/members/mongolia/commitments/MN0002/"
     demo.server.faults.push(path, Truncate(0.5), Stall(5), Oversize(1_000_000, False))
+    # 0.3 s read timeout: ends the 5 s stall quickly, and is still ample for the other answers.
     with httpx.Client(trust_env=False, timeout=0.3) as client:
         with pytest.raises(httpx.RemoteProtocolError, match=r"incomplete|peer closed"):
             client.get(demo.url + path)
@@ -176,9 +177,9 @@ def test_serve_subcommand_prints_its_url_and_serves() -> None:
         assert process.stdout is not None
         base_url = process.stdout.readline().strip()
         assert base_url.startswith("http://127.0.0.1:")
-        with httpx.Client(trust_env=False, timeout=5) as client:
+        with httpx.Client(trust_env=False, timeout=5) as client:  # 5 s: it is hung, not slow
             assert client.get(base_url + "/our-members/").status_code == 200
     finally:
         process.terminate()
-        process.communicate(timeout=10)
+        process.communicate(timeout=10)  # it stops in milliseconds; 10 s means it did not
     assert process.returncode == 0

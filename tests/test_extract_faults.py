@@ -86,6 +86,7 @@ def test_transport_failures_are_retried_then_succeed(
     tmp_path: Path, fault: Fault, reason: str
 ) -> None:
     with demo_site() as demo:
+        # 0.3 s read timeout ends the stall; normal answers here take about a millisecond.
         summary = fetch_one(demo, tmp_path / "raw", fault, read_timeout_s=0.3)
         statuses = page_requests(demo)
     assert statuses[-1] == 200 and len(statuses) == 2

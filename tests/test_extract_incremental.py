@@ -129,9 +129,10 @@ def test_kill_9_mid_run_then_resume_stores_every_page_once(
     tmp_path: Path, kill_after_bodies: int
 ) -> None:
     pages = sample_pages(60, member_count=3, padding_bytes=20_000)
+    # 20 ms per request keeps the run going for about a second: time to kill it mid-way.
     with demo_site(pages, latency_s=0.02) as demo:
         process = _extract_process(demo.url, tmp_path)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 60  # a bound for a broken run; a working one needs < 1 s
         while len(body_files(tmp_path)) < kill_after_bodies and process.poll() is None:
             assert time.monotonic() < deadline, "the extract never got going"
             time.sleep(0.01)  # polling the store, not waiting for an outcome
@@ -143,7 +144,7 @@ def test_kill_9_mid_run_then_resume_stores_every_page_once(
         assert stored_before < 60
         mark = demo.mark()
         rerun = _extract_process(demo.url, tmp_path)
-        _, stderr = rerun.communicate(timeout=60)
+        _, stderr = rerun.communicate(timeout=60)  # about a second when working
         resumed = demo.requests(mark)
     assert rerun.returncode == EXIT_OK, stderr.decode()
     rows = page_rows(tmp_path)
@@ -159,7 +160,7 @@ def test_kill_9_mid_run_then_resume_stores_every_page_once(
 
 
 def _wait_for(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 30  # a bound for a broken run; working ones take < 1 s
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.01)  # polling a log, not waiting for an outcome
@@ -168,11 +169,11 @@ def _wait_for(condition: Callable[[], bool], what: str) -> None:
 @pytest.mark.slow
 def test_sigterm_finishes_in_flight_requests_and_reports_interrupted(tmp_path: Path) -> None:
     pages = sample_pages(60, member_count=3)
-    with demo_site(pages, latency_s=0.02) as demo:
+    with demo_site(pages, latency_s=0.02) as demo:  # slow enough to signal it mid-run
         process = _extract_process(demo.url, tmp_path / "raw")
         _wait_for(lambda: len(body_files(tmp_path / "raw")) >= 5, "the first pages")
         process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
+        _, stderr = process.communicate(timeout=30)  # it stops within ~20 ms when working
     assert process.returncode == EXIT_PARTIAL
     assert ": interrupted in " in stderr.decode()
     rows = page_rows(tmp_path / "raw")
@@ -193,6 +194,6 @@ def test_a_second_interrupt_stops_at_once_even_during_a_long_pause(tmp_path: Pat
             process.send_signal(signal.SIGINT)
             _wait_for(lambda: "finishing requests in flight" in log.read_text(), "1st signal")
             process.send_signal(signal.SIGINT)
-            process.wait(timeout=30)
+            process.wait(timeout=30)  # immediate when working; 30 s bounds a broken run
     assert process.returncode == 130
     assert "interrupted; rerun to resume" in log.read_text()

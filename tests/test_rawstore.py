@@ -161,7 +161,7 @@ def test_partial_bodies_of_a_killed_run_are_removed_by_the_next_writer(tmp_path:
 def _hold_lock(raw_dir: Path, locked: Event, release: Event) -> None:
     with raw_lock(raw_dir):
         locked.set()
-        release.wait(30)
+        release.wait(30)  # the test releases it at once; 30 s bounds a crashed test
 
 
 def test_lock_held_by_another_process_is_reported_with_its_pid(tmp_path: Path) -> None:
@@ -170,11 +170,11 @@ def test_lock_held_by_another_process_is_reported_with_its_pid(tmp_path: Path) -
     holder = context.Process(target=_hold_lock, args=(tmp_path, locked, release))
     holder.start()
     try:
-        assert locked.wait(30)
+        assert locked.wait(30)  # a spawned interpreter starts in well under a second
         with pytest.raises(LockHeld, match=f"pid {holder.pid}"), raw_lock(tmp_path):
             pass
     finally:
         release.set()
-        holder.join(30)
+        holder.join(30)  # it exits as soon as released
     with raw_lock(tmp_path):
         pass  # free again once the holder ended
