@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from loopback import demo_site, fast_config
 
 from demosite.faults import Status
 from demosite.sample import sample_pages
-from pipeline.extract import run_extract
+from pipeline.extract import FailedFetch, FetchSummary, run_extract
 
 
 def test_summary_is_json_able_and_renders_every_section(tmp_path: Path) -> None:
@@ -61,3 +62,19 @@ def test_sitemaps_nested_deeper_than_the_cap_are_reported(tmp_path: Path) -> Non
         summary = run_extract(config, "run-1")
     assert {f.reason for f in summary.failed} == {"sitemap nested deeper than 0"}
     assert len(summary.failed) == 2 and summary.discovered == 0
+
+
+def test_long_lists_are_cut_in_the_text_but_kept_in_the_report(tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    failed = tuple(FailedFetch(f"https://x.org/members/m/commitments/MN{n:04d}/", "HTTP 500")
+                   for n in range(1, 151))  # fmt: skip
+    summary = FetchSummary(
+        run_id="r", started_at=now, finished_at=now, finish_reason="complete", discovered=150,
+        fetched=0, not_modified=0, failed=failed, gone=(), referenced_not_fetched=(),
+        requests_by_status={"500": 450}, retries_by_reason={"500": 300}, bytes_downloaded=0,
+        bytes_saved=0, pauses=0, pause_seconds=0.0, robots="robots.txt 404",
+    )  # fmt: skip
+    text = summary.render()
+    assert "failed (150):" in text and "... and 50 more (see the run report)" in text
+    assert "MN0100/: HTTP 500" in text and "MN0101/" not in text
+    assert len(summary.to_dict()["failed"]) == 150  # type: ignore[arg-type]

@@ -82,9 +82,7 @@ class FetchSummary:
         ]
         lines += _listed("gone", self.gone)
         lines += _listed("referenced but not fetched", self.referenced_not_fetched)
-        if self.failed:
-            lines.append(f"  failed ({len(self.failed)}):")
-            lines += [f"    {f.url}: {f.reason}" for f in self.failed]
+        lines += _listed("failed", tuple(f"{f.url}: {f.reason}" for f in self.failed), 100)
         return "\n".join(lines)
 
 
@@ -100,12 +98,13 @@ def _size(count: int) -> str:
     return f"{count:.1f} GiB"
 
 
-def _listed(title: str, urls: tuple[str, ...], limit: int = 50) -> list[str]:
-    if not urls:
+def _listed(title: str, items: tuple[str, ...], limit: int = 50) -> list[str]:
+    """A titled list, cut at ``limit`` lines: the run report (to_dict) keeps every item."""
+    if not items:
         return []
-    lines = [f"  {title} ({len(urls)}):"] + [f"    {url}" for url in urls[:limit]]
-    if len(urls) > limit:
-        lines.append(f"    ... and {len(urls) - limit} more (see the run report)")
+    lines = [f"  {title} ({len(items)}):"] + [f"    {item}" for item in items[:limit]]
+    if len(items) > limit:
+        lines.append(f"    ... and {len(items) - limit} more (see the run report)")
     return lines
 
 
