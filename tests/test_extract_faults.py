@@ -119,10 +119,29 @@ def test_gone_pages_are_recorded_not_retried(tmp_path: Path, status: int) -> Non
         mark = demo.mark()
         summary = run_extract(config, "run-2")
         gone_requests = [r for r in demo.requests(mark) if r.path == demo.path("MN0003")]
+        mark = demo.mark()
+        again = run_extract(config, "run-3")
+        recheck = [(r.method, r.status) for r in demo.requests(mark) if r.path.endswith("MN0003/")]
     url = demo.url + "/members/mongolia/commitments/MN0003/"
     assert summary.gone == (url,) and not summary.failed and not summary.retries_by_reason
     assert [r.status for r in gone_requests] == [status]
     assert (url, "gone") in [(u, state) for u, state, _ in page_rows(tmp_path)]
+    # Still linked, still gone: the next run asks with HEAD only, so no body comes.
+    assert recheck == [("HEAD", status)] and again.gone == (url,)
+
+
+def test_a_gone_page_that_comes_back_is_fetched_again(tmp_path: Path) -> None:
+    pages = sample_pages(2, member_count=1)
+    with demo_site(pages) as demo:
+        config = fast_config(demo.url, tmp_path, use_sitemaps=False, probe_ids=False)
+        demo.site.remove("MN0002")
+        run_extract(config, "run-1")
+        demo.site.add(pages[1])
+        mark = demo.mark()
+        summary = run_extract(config, "run-2")
+        back = [(r.method, r.status) for r in demo.requests(mark) if r.path.endswith("MN0002/")]
+    assert back == [("HEAD", 200), ("GET", 200)]
+    assert summary.gone == () and summary.fetched == 1
 
 
 def test_redirect_loop_stops_and_is_reported(tmp_path: Path) -> None:

@@ -77,21 +77,29 @@ class Steps:
         has_body = state is not None and state.has_body
         validators = (state.etag, state.last_modified) if state and has_body else (None, None)
         try:
+            if state is not None and state.state == "gone":
+                # Known gone: ask with HEAD first, so a page still gone costs no body.
+                fetched = await self.fetcher.fetch(url, self.page_expect, method="HEAD")
+                if fetched.status in GONE_STATUSES:
+                    return self._gone(key, url, fetched)
             fetched = await self.fetcher.fetch(url, self.page_expect, validators=validators)
         except FetchGaveUp as exc:
             return self._page_failed(key, exc.status, str(exc), exc.attempts)
         if fetched.status == 304 and state is not None and state.sha256 is not None:
             return self._not_modified(url, state, fetched)
         if fetched.status in GONE_STATUSES:
-            self.db.record_page_outcome(
-                key, self.answer(fetched.attempts), state="gone", http_status=fetched.status,
-                error=None,
-            )  # fmt: skip
-            self.tally.gone.add(url)
-            return []
+            return self._gone(key, url, fetched)
         if fetched.status != 200 or fetched.body is None:
             return self._page_failed(key, fetched.status, "304 for a page never stored", 1)
         return await self._page_body(key, fetched)
+
+    def _gone(self, key: PageKey, url: str, fetched: Fetched) -> list[Task]:
+        self.db.record_page_outcome(
+            key, self.answer(fetched.attempts), state="gone", http_status=fetched.status,
+            error=None,
+        )  # fmt: skip
+        self.tally.gone.add(url)
+        return []
 
     def _unchanged_by_lastmod(self, url: str, state: PageState | None) -> bool:
         changed_by = self.frontier.changed_by.get(url)
