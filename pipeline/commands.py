@@ -24,7 +24,9 @@ def run_extract_command(config: Config) -> int:
 
     summary = run_extract(config, new_run_id())
     print(summary.render(), file=sys.stderr)
-    return EXIT_PARTIAL if summary.failed else EXIT_OK
+    # An interrupted run did not get every page either: cron must not read it as success.
+    incomplete = summary.failed or summary.finish_reason == "interrupted"
+    return EXIT_PARTIAL if incomplete else EXIT_OK
 
 
 def _html_files(paths: list[Path]) -> list[Path]:

@@ -34,6 +34,8 @@ class FetchConfig:
     full: bool = False  # revalidate every known page even where sitemap lastmod says unchanged
     language: str = "en"  # "en" fetches /members/...; "es" or "fr" fetch /es/... or /fr/...
     use_sitemaps: bool = True
+    # Sitemaps to read besides the robots.txt Sitemap: lines (none is known for the live site).
+    sitemap_urls: tuple[str, ...] = ()
     crawl_links: bool = True
     probe_ids: bool = True
 
@@ -59,6 +61,9 @@ class FetchConfig:
     # A Retry-After beyond five minutes is treated as "not tonight": we wait at most this long,
     # then count the attempt; the page is retried by the next run.
     retry_after_cap_s: float = 300.0
+    # Each 429/503 doubles the gap between requests to the host; 30 s is where doubling stops:
+    # slower than that, 6,500 pages no longer fit a night, and the run should rather fail loudly.
+    max_delay_s: float = 30.0
     # The largest commitment pages seen are a few hundred KB; 10 MiB is ~20x headroom and stops
     # a misconfigured endpoint from streaming an unbounded body into memory.
     max_body_bytes: int = 10 * 1024 * 1024

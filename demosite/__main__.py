@@ -1,0 +1,109 @@
+"""``python -m demosite SUBCOMMAND``: serve the demo site (more subcommands plug in below).
+
+``serve`` prints the base URL on stdout (one line, flushed) once it listens, so a benchmark or
+a script can start it with ``--port 0`` and read where it went.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Callable, Sequence
+
+from demosite.pages import DemoPage
+from demosite.sample import sample_pages
+from demosite.server import DemoServer
+from demosite.site import Site
+
+
+def _pages(args: argparse.Namespace) -> list[DemoPage]:
+    if args.sample:
+        return sample_pages(
+            args.sample,
+            member_count=args.members,
+            padding_bytes=args.padding,
+            member_lists=not args.empty_member_lists,
+        )
+    if args.synthetic:
+        try:
+            from demosite.synthetic import synthetic_pages  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise SystemExit(f"--synthetic needs demosite.synthetic, not available: {exc}") from exc
+        return list(synthetic_pages(args.synthetic))
+    try:
+        from demosite.catalog import demo_pages  # type: ignore[import-not-found]
+    except ImportError as exc:
+        raise SystemExit(
+            f"the demo catalog (demosite.catalog) is not available ({exc}); use --sample N"
+        ) from exc
+    return list(demo_pages())
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    site = Site(_pages(args), sitemaps=args.sitemaps, empty_member_lists=args.empty_member_lists)
+    server = DemoServer(
+        site,
+        host=args.host,
+        port=args.port,
+        latency_s=args.latency,
+        gzip_bodies=args.gzip,
+        keep_log=False,  # a long-running server must not grow a log nobody reads
+    )
+    print(await server.start(), flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    await server.close()
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    asyncio.run(_serve(args))
+    return 0
+
+
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser("serve", help="serve the demo site on 127.0.0.1 until interrupted")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serve.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    serve.add_argument("--gzip", action="store_true", help="gzip bodies for clients asking")
+    serve.add_argument("--sitemaps", action="store_true", help="robots.txt Sitemap: + sitemaps")
+    serve.add_argument(
+        "--empty-member-lists",
+        action="store_true",
+        help="member pages list no commitments (as the 2023-24 site)",
+    )
+    content = serve.add_mutually_exclusive_group()
+    content.add_argument("--sample", type=int, metavar="N", help="N minimal commitment pages")
+    content.add_argument("--synthetic", type=int, metavar="N", help="N realistic heavy pages")
+    serve.add_argument("--members", type=int, default=9, help="members for --sample")
+    serve.add_argument("--padding", type=int, default=0, help="chrome bytes per --sample page")
+    serve.set_defaults(handler=run_serve)
+
+
+# Each entry adds one subcommand; a new one (e.g. ``demo``) is one function and one line here.
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+    _add_serve
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m demosite", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

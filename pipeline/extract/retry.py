@@ -1,0 +1,95 @@
+"""Which fetch outcomes are retried, how long to wait, and Retry-After parsing.
+
+Retried: 408, 429, 5xx and transport errors (connect error, timeout, reset, truncated body),
+with exponential backoff and jitter and a bounded number of attempts (tenacity). Not retried:
+404/410 (the page is gone: an answer, not an error), other 4xx, and refusals (off-site
+redirect, redirect loop, oversize body, not HTML, robots.txt).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+)
+
+from pipeline.config import FetchConfig
+from pipeline.errors import ExtractError
+
+GONE_STATUSES = frozenset({404, 410})
+# 429 and 503 say "too much, slow down": the whole host is slowed, not only this request.
+SLOWDOWN_STATUSES = frozenset({429, 503})
+
+
+class TransientFetchError(ExtractError):
+    """Raised inside the extract stage for one failed attempt worth retrying (408, 429, 5xx,
+    timeout, reset, truncated body); after the last attempt the page is recorded as failed."""
+
+    def __init__(self, reason: str, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.reason = reason  # short key for retries_by_reason: "429", "timeout", "reset"
+        self.status = status
+
+
+class RefusedResponse(ExtractError):
+    """Raised inside the extract stage when an answer must not be used and retrying cannot
+    help (off-site redirect, redirect loop, oversize or non-HTML body, disallowed by
+    robots.txt, an unexpected 4xx); the page is recorded as failed with this reason."""
+
+    def __init__(self, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+
+
+def is_retryable_status(status: int) -> bool:
+    return status in (408, 429) or 500 <= status <= 599
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header, in either form ("120" or an HTTP-date);
+    None when absent or unreadable. A date in the past means no wait."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None  # HTTP-dates are GMT; a zone-less date is not one
+    return max(0.0, (when - now).total_seconds())
+
+
+def backoff_s(config: FetchConfig, attempt: int) -> float:
+    """Wait after failed attempt number ``attempt``: base, 2x, 4x... plus up to one base of
+    jitter (so workers hit by one outage do not come back in step), never over backoff_max_s."""
+    exponential = config.backoff_base_s * 2 ** (attempt - 1)
+    return float(min(config.backoff_max_s, exponential + random.uniform(0, config.backoff_base_s)))
+
+
+def retry_policy(config: FetchConfig, on_retry: Callable[[str], None]) -> AsyncRetrying:
+    """Attempts for one URL: ``max_attempts`` tries with ``backoff_s`` between them.
+    Retry-After is honoured by the host throttle, which holds every request to the host until
+    it has passed."""
+
+    def before_sleep(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, TransientFetchError):
+            on_retry(error.reason)
+
+    return AsyncRetrying(
+        stop=stop_after_attempt(config.max_attempts),
+        wait=lambda state: backoff_s(config, state.attempt_number),
+        retry=retry_if_exception_type(TransientFetchError),
+        before_sleep=before_sleep,
+        reraise=True,
+    )

@@ -1,0 +1,80 @@
+"""robots.txt decisions per RFC 9309, parsed with protego.
+
+- 2xx: the rules apply (matched against our User-Agent), with Crawl-delay and Sitemap lines.
+- 4xx ("unavailable"): no rules, everything allowed (RFC 9309 section 2.3.1.3).
+- 5xx or unreachable after every retry ("unreachable"): everything disallowed (section
+  2.3.1.4). Many crawlers get this one wrong and crawl a struggling site at full speed.
+  429 is treated as unreachable too: it is the server saying "not now", not "no file".
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from protego import Protego
+
+log = logging.getLogger("pipeline.extract")
+
+# RFC 9309 section 2.5: crawlers must parse at least 500 KiB; a larger file is not a real
+# robots.txt, and the first 500 KiB are what counts.
+ROBOTS_MAX_BYTES = 500 * 1024
+
+
+@dataclass(frozen=True)
+class RobotsPolicy:
+    decision: str  # one line, for the log and the summary
+    user_agent: str
+    disallow_all: bool = False
+    rules: Protego | None = field(default=None, repr=False)
+    crawl_delay: float | None = None
+    sitemaps: tuple[str, ...] = ()
+
+    def allowed(self, url: str) -> bool:
+        if self.disallow_all:
+            return False
+        if self.rules is None:
+            return True
+        return bool(self.rules.can_fetch(url, self.user_agent))
+
+
+def from_rules(body: bytes, status: int, user_agent: str) -> RobotsPolicy:
+    text = body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
+    rules = Protego.parse(text)
+    delay = rules.crawl_delay(user_agent)
+    sitemaps = tuple(dict.fromkeys(rules.sitemaps))
+    details = [f"Crawl-delay {delay:g} s" if delay is not None else "no Crawl-delay"]
+    details.append(f"{len(sitemaps)} Sitemap line(s)")
+    return _logged(
+        RobotsPolicy(
+            decision=f"robots.txt {status}: rules apply ({', '.join(details)})",
+            user_agent=user_agent,
+            rules=rules,
+            crawl_delay=float(delay) if delay is not None else None,
+            sitemaps=sitemaps,
+        )
+    )
+
+
+def allow_all(status: int, user_agent: str) -> RobotsPolicy:
+    return _logged(
+        RobotsPolicy(
+            decision=f"robots.txt {status}: unavailable, so everything is allowed (RFC 9309)",
+            user_agent=user_agent,
+        )
+    )
+
+
+def disallow_all(what: str, user_agent: str) -> RobotsPolicy:
+    return _logged(
+        RobotsPolicy(
+            decision=f"robots.txt {what}: unreachable, so everything is disallowed (RFC 9309)",
+            user_agent=user_agent,
+            disallow_all=True,
+        )
+    )
+
+
+def _logged(policy: RobotsPolicy) -> RobotsPolicy:
+    log.info("%s", policy.decision)
+    return policy

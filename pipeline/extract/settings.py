@@ -1,0 +1,95 @@
+"""Checking a FetchConfig before a run, and what its defaults mean on the site."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from pipeline.config import FetchConfig
+from pipeline.errors import ConfigError
+from pipeline.urls import LANGUAGES, member_url, same_site, site_root
+
+# The site's member listing. No archived copy shows its real path; "/our-members/" is the best
+# guess. A wrong guess fails loudly (the start page is reported as failed) and --start-url
+# replaces it; the seed file and ID probes do not depend on it. The demo site serves the
+# listing here and at /members/.
+DEFAULT_START_PATH = "/our-members/"
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def check(config: FetchConfig) -> None:
+    """Raise ConfigError for settings no run can work with."""
+    parts = urlsplit(config.base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"base URL {config.base_url!r} is not an http(s) URL with a host")
+    if config.language not in LANGUAGES:
+        raise ConfigError(f"language {config.language!r}: expected one of {LANGUAGES}")
+    if config.only_member is not None and not _SLUG_RE.match(config.only_member.lower()):
+        raise ConfigError(f"--only {config.only_member!r} is not a member slug (e.g. mongolia)")
+    positive = {
+        "concurrency": config.concurrency,
+        "max_attempts": config.max_attempts,
+        "probe_misses": config.probe_misses,
+        "max_redirects": config.max_redirects,
+        "max_body_bytes": config.max_body_bytes,
+        "sitemap_max_bytes": config.sitemap_max_bytes,
+    }
+    for name, value in positive.items():
+        if value < 1:
+            raise ConfigError(f"{name} must be at least 1 (got {value})")
+    if config.max_pages is not None and config.max_pages < 1:
+        raise ConfigError("max_pages must be at least 1")
+    timings = (config.delay_s, config.backoff_base_s, config.backoff_max_s, config.max_delay_s)
+    if min(timings) < 0 or config.connect_timeout_s <= 0 or config.read_timeout_s <= 0:
+        raise ConfigError("delays cannot be negative and timeouts must be positive")
+    if config.seed_file is not None and not config.seed_file.is_file():
+        raise ConfigError(f"seed file {config.seed_file} does not exist")
+    for url in start_urls(config):
+        if not same_site(url, config.base_url):
+            raise ConfigError(f"start URL {url} is not on {site_root(config.base_url)}")
+
+
+def start_urls(config: FetchConfig) -> list[str]:
+    """The link crawl's start pages: the configured ones, else the member's own page with
+    --only, else the member listing in the run's language."""
+    if not config.crawl_links:
+        return []
+    if config.start_urls:
+        return [urljoin(config.base_url, url) for url in config.start_urls]
+    if config.only_member is not None:
+        return [member_url(config.only_member, config.base_url, config.language)]
+    prefix = "" if config.language == "en" else f"/{config.language}"
+    return [site_root(config.base_url) + prefix + DEFAULT_START_PATH]
+
+
+def http_client(config: FetchConfig, connections: int = 1) -> httpx.AsyncClient:
+    headers = {"User-Agent": config.user_agent}
+    if config.from_header:
+        headers["From"] = config.from_header
+    return httpx.AsyncClient(
+        headers=headers,
+        timeout=httpx.Timeout(
+            connect=config.connect_timeout_s,
+            read=config.read_timeout_s,
+            write=config.read_timeout_s,  # a GET request is tiny; a stalled send is a dead link
+            pool=None,  # never waited on: each worker has its own client and connection
+        ),
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        follow_redirects=False,  # each hop is checked against the allowed hosts and robots.txt
+        # Loopback (tests, the demo site) must never go through a proxy from the environment;
+        # the live site honours the usual proxy variables.
+        trust_env=not _is_loopback(config.base_url),
+    )
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
