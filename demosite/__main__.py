@@ -12,6 +12,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 
+from demosite.demo import add_demo
 from demosite.pages import DemoPage
 from demosite.sample import sample_pages
 from demosite.server import DemoServer
@@ -28,12 +29,12 @@ def _pages(args: argparse.Namespace) -> list[DemoPage]:
         )
     if args.synthetic:
         try:
-            from demosite.synthetic import synthetic_pages  # type: ignore[import-not-found]
+            from demosite.synthetic import synthetic_pages
         except ImportError as exc:
             raise SystemExit(f"--synthetic needs demosite.synthetic, not available: {exc}") from exc
         return list(synthetic_pages(args.synthetic))
     try:
-        from demosite.catalog import demo_pages  # type: ignore[import-not-found]
+        from demosite.catalog import demo_pages
     except ImportError as exc:
         raise SystemExit(
             f"the demo catalog (demosite.catalog) is not available ({exc}); use --sample N"
@@ -87,7 +88,8 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 # Each entry adds one subcommand; a new one (e.g. ``demo``) is one function and one line here.
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
-    _add_serve
+    _add_serve,
+    add_demo,
 ]
 
 

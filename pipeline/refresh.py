@@ -100,7 +100,8 @@ def _transform_stage(config: Config, report: RunReport) -> TransformResult:
         "pages_failed": len(result.failures),
         "commitments": result.tables["commitments"].num_rows,
     }
-    report.stages["coverage"] = field_coverage(result.tables["commitments"])
+    coverage: dict[str, object] = {**field_coverage(result.tables["commitments"])}
+    report.stages["coverage"] = coverage
     report.failures += [
         {"stage": "transform", "url": f.url, "reason": f.reason} for f in result.failures
     ]
