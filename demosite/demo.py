@@ -43,8 +43,13 @@ def listed_only_pages(shown: Sequence[DemoPage]) -> list[DemoPage]:
             continue
         slug = content.member_slug
         prefix = content.commitment_id.rstrip("0123456789")
-        member = Member(names.get(slug, slug.title()), slug, prefix, local=len(prefix) > 2,
-                        country=names.get(slug, slug.title()))
+        member = Member(
+            names.get(slug, slug.title()),
+            slug,
+            prefix,
+            local=len(prefix) > 2,
+            country=names.get(slug, slug.title()),
+        )
         for item in content.member_list.items:
             if (content.language, item.commitment_id) in have:
                 continue
@@ -55,15 +60,26 @@ def listed_only_pages(shown: Sequence[DemoPage]) -> list[DemoPage]:
 
 def _listed_page(member: Member, item: ListedCommitment, listing: object, index: int) -> DemoPage:
     planned = Planned(
-        commitment_id=item.commitment_id, title=item.title, year=item.year,
-        plan_years=(item.year, item.year + 2), areas=(item.policy_area,), starred=item.starred,
-        template=_template(item.year), language="en", markup=MARKUPS[index % len(MARKUPS)],
+        commitment_id=item.commitment_id,
+        title=item.title,
+        year=item.year,
+        plan_years=(item.year, item.year + 2),
+        areas=(item.policy_area,),
+        starred=item.starred,
+        template=_template(item.year),
+        language="en",
+        markup=MARKUPS[index % len(MARKUPS)],
     )
     content = build_content(member, planned, listing, random.Random(item.commitment_id))  # type: ignore[arg-type]
     return DemoPage(
-        member_slug=member.slug, member_name=member.name, commitment_id=item.commitment_id,
-        title=item.title, html=render(content, planned.markup, chrome="light"),
-        cycle_year=item.year, policy_area=item.policy_area, starred=item.starred,
+        member_slug=member.slug,
+        member_name=member.name,
+        commitment_id=item.commitment_id,
+        title=item.title,
+        html=render(content, planned.markup, chrome="light"),
+        cycle_year=item.year,
+        policy_area=item.policy_area,
+        starred=item.starred,
     )
 
 
@@ -83,7 +99,7 @@ def _summary(processed: Path) -> str:
         f"  {processed / 'run_report.json'}  (what the run did; unknown labels and values)",
         "",
         "Try:",
-        f"  .venv/bin/python -c \"import pandas as pd; print(pd.read_parquet("
+        f'  .venv/bin/python -c "import pandas as pd; print(pd.read_parquet('
         f"'{processed / 'commitments.parquet'}')[['commitment_id','member_name','template',"
         f"'completion']].head(12))\"",
         "Run `make demo` again: the second refresh sends conditional requests, downloads no "
@@ -101,14 +117,28 @@ def run_demo(args: argparse.Namespace) -> int:
     site = Site(demo_site_pages())
     with serve_in_thread(site) as server:
         members = len({page.member_slug for page in site.pages()})
-        print(f"demo site: {server.base_url}/ serving {len(site.pages())} commitment pages of "
-              f"{members} members (robots.txt, member listing, member pages)", flush=True)
-        code = pipeline_main([
-            "refresh", "--base-url", server.base_url,
-            "--raw-dir", str(work / "raw"), "--processed-dir", str(work / "processed"),
-            # Our own server on loopback: no politeness delay is needed.
-            "--delay", "0", "--concurrency", "4", *args.refresh_args,
-        ])
+        print(
+            f"demo site: {server.base_url}/ serving {len(site.pages())} commitment pages of "
+            f"{members} members (robots.txt, member listing, member pages)",
+            flush=True,
+        )
+        code = pipeline_main(
+            [
+                "refresh",
+                "--base-url",
+                server.base_url,
+                "--raw-dir",
+                str(work / "raw"),
+                "--processed-dir",
+                str(work / "processed"),
+                # Our own server on loopback: no politeness delay is needed.
+                "--delay",
+                "0",
+                "--concurrency",
+                "4",
+                *args.refresh_args,
+            ]
+        )
     if (work / "processed" / "datapackage.json").exists():
         print(_summary(work / "processed"))
     print(f"\nrefresh exit code: {code}")

@@ -132,6 +132,7 @@ def run_pipeline(
                     k: v for k, v in fetch.to_dict().items() if isinstance(v, int | float)
                 }
                 report.stages["fetch_summary"] = fetch.to_dict()
+                report.fetch_text = fetch.render()
                 report.failures += [
                     {"stage": "extract", "url": f.url, "reason": f.reason} for f in fetch.failed
                 ]

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from pipeline.transform.run import SeenUnknown
 
 _EXAMPLES = 3  # example URLs kept per unknown item: enough to find it, short enough to read
+_SHOWN = 10  # items of a list printed at the end of a run; the JSON report keeps them all
 
 
 def _from_tables(tables: Mapping[str, pa.Table]) -> Iterable[SeenUnknown]:
@@ -85,6 +86,7 @@ class RunReport:
     exit_code: int = 4
     finished_at: str | None = None
     error: str | None = None
+    fetch_text: str | None = None  # the extract summary as printed (not part of the JSON)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -102,23 +104,37 @@ class RunReport:
         }
 
     def render(self) -> str:
-        """The short summary printed at the end of a run."""
+        """The short summary printed at the end of a run (the JSON report has everything)."""
         lines = [f"run {self.run_id}: {self.finish_reason} (exit {self.exit_code})"]
-        for stage, counts in self.stages.items():
-            shown = ", ".join(f"{k} {v}" for k, v in counts.items() if isinstance(v, int | float))
-            took = self.durations_s.get(stage)
+        if self.fetch_text:
+            lines.append(self.fetch_text)
+        transform = self.stages.get("transform")
+        if transform:
             lines.append(
-                f"  {stage:<9} {shown}" + (f"  [{took:.1f} s]" if took is not None else "")
+                f"transform: {transform['pages_parsed']} pages parsed, {transform['pages_reused']}"
+                f" unchanged and carried over, {transform['pages_failed']} failed, "
+                f"{transform['commitments']} commitments" + self._took("transform")
             )
-        if self.failures:
-            lines.append(f"  failed pages: {len(self.failures)}")
-            lines.extend(f"    {f['url']}: {f['reason']}" for f in self.failures[:10])
+        load = self.stages.get("load")
+        if load:
+            lines.append(f"load: {load['tables']} tables, {load['rows']} rows" + self._took("load"))
+        parse_failures = [f for f in self.failures if f.get("stage") == "transform"]
+        if parse_failures:
+            lines.append(f"  pages that could not be parsed ({len(parse_failures)}):")
+            lines += [f"    {f['url']}: {f['reason']}" for f in parse_failures[:_SHOWN]]
         if self.unknowns:
-            lines.append(f"  unknown labels/values: {len(self.unknowns)} distinct")
-            lines.extend(
-                f"    {u['kind']} {u['field'] or ''} {u['text']!r} on {u['pages']} page(s)"
-                for u in self.unknowns[:10]
+            lines.append(
+                f"unknown labels and values: {len(self.unknowns)} distinct "
+                "(all in run_report.json):"
             )
+            lines += [
+                f"    {u['kind']} {u['field'] or ''} {u['text']!r} on {u['pages']} page(s)"
+                for u in self.unknowns[:_SHOWN]
+            ]
         if self.error:
-            lines.append(f"  error: {self.error}")
+            lines.append(f"error: {self.error}")
         return "\n".join(lines)
+
+    def _took(self, stage: str) -> str:
+        took = self.durations_s.get(stage)
+        return f" in {took:.1f} s" if took is not None else ""
