@@ -135,6 +135,7 @@ class Vocabulary:
         self._months = {key(n): int(m) for m, names in data["months"].items() for n in names}
         self._policy_areas = {key(p) for p in data["policy_areas"]["known"]}
         self._heading_cache: dict[str, str | None] = {}
+        self._label_cache: dict[str, LabelMatch | None] = {}
 
     # -- page structure ---------------------------------------------------------------------
     def is_chrome(self, line: str) -> bool:
@@ -192,6 +193,17 @@ class Vocabulary:
 
     def match_label_line(self, line: str) -> LabelMatch | None:
         """A line that starts with a known label: "Status: Active", "Status:", "Status"."""
+        if len(line) > _MAX_HEADING:
+            return self._match_label_line(line)
+        try:
+            return self._label_cache[line]
+        except KeyError:
+            if len(self._label_cache) > _CACHE_SIZE:
+                self._label_cache.clear()
+            found = self._label_cache[line] = self._match_label_line(line)
+            return found
+
+    def _match_label_line(self, line: str) -> LabelMatch | None:
         match = self._label_line.match(fold(line))
         if match is None:
             return None

@@ -48,9 +48,11 @@ _GROUP_KIND = {
     "li": "item",
 }
 _TITLE_ID = re.compile(r"\(\s*([A-Za-z]{2,5}\d{4})\s*\)\s*$")
-_START, _START_END, _END, _END_END = "\ue000", "\ue001", "\ue002", "\ue003"
-_SPLIT = re.compile("([\ue000\ue002])(\\d+)[\ue001\ue003]")
-_MARKERS = re.compile("\ue000\\d+\ue001|\ue002\\d+\ue003")
+# Block start "\ue000<index>\ue001" and end "\ue002": blocks nest, so an end always closes the
+# most recently opened block and needs no index.
+_START, _START_END, _END = "\ue000", "\ue001", "\ue002"
+_SPLIT = re.compile("\ue000(\\d+)\ue001|\ue002")
+_MARKERS = re.compile("\ue000\\d+\ue001|\ue002")
 
 
 class Line(NamedTuple):
@@ -112,9 +114,12 @@ def _sibling_html(start: LexborNode, stop: LexborNode) -> str:
 
 
 def _find_title(tree: LexborHTMLParser) -> LexborNode | None:
-    for node in tree.css("h1, h2, h3"):
-        if _TITLE_ID.search(node.text(deep=True)):
-            return node
+    # h1 by tag name is nearly free; the selector for lower headings costs a tree walk, paid
+    # only on pages whose title is not an h1.
+    for nodes in (tree.tags("h1"), tree.css("h2, h3")):
+        for node in nodes:
+            if _TITLE_ID.search(node.text(deep=True)):
+                return node
     return None
 
 
@@ -155,10 +160,11 @@ def page_text(html: str) -> PageText:
     if body is None:
         return PageText((), html_title, canonical, lang, ())
     blocks = tuple(body.css(_BLOCKS))
+    tags = [node.tag or "" for node in blocks]
     for index, node in enumerate(blocks):
         node.insert_before(f"{_START}{index}{_START_END}")
-        node.insert_after(f"{_END}{index}{_END_END}")
-    tags = [node.tag or "" for node in blocks]
+        if tags[index] != "br":  # a line break has no content to close
+            node.insert_after(_END)
     lines = _lines(body.text(deep=True), tags)
     return PageText(tuple(lines), html_title, canonical, lang, blocks)
 
@@ -178,37 +184,36 @@ def _line_kind(stack: list[int], tags: list[str]) -> tuple[str, int, bool]:
 
 
 def _lines(text: str, tags: list[str]) -> list[Line]:
-    """Lines from the text with block markers: [text, marker, index, text, marker, ...]."""
+    """Lines from the marked text, split as [text, index or None (an end), text, ...]."""
     parts = _SPLIT.split(text)
     lines: list[Line] = []
     stack: list[int] = []  # open block indexes
     value_cells: dict[int, int] = {}  # open value cell -> number of lines when it opened
-    pending = [parts[0]]
     soft = False
-    for at in range(1, len(parts), 3):
-        shown = " ".join("".join(pending).split())
+    for at in range(1, len(parts), 2):
+        shown = " ".join(parts[at - 1].split())
         if shown:
             kind, group, in_item = _line_kind(stack, tags)
             lines.append(Line(shown, kind, group, stack[-1] if stack else -1, soft, in_item))
             soft = False
-        pending = [parts[at + 2]]
-        index = int(parts[at + 1])
+        marker = parts[at]
+        if marker is None:  # the end of the innermost open block
+            closed = stack.pop() if stack else -1
+            soft = False
+            if value_cells.pop(closed, None) == len(lines):
+                # An empty value cell still says "this label has no value" (dl/table markup).
+                lines.append(Line("", "value", closed, closed, False, False))
+            continue
+        index = int(marker)
         tag = tags[index]
         if tag == "br":
-            soft = soft or parts[at] == _START
+            soft = True
             continue
         soft = False
-        if parts[at] == _START:
-            stack.append(index)
-            if _GROUP_KIND.get(tag) == "value":
-                value_cells[index] = len(lines)
-            continue
-        if value_cells.pop(index, None) == len(lines):
-            # An empty value cell still says "this label has no value" (dl/table markup).
-            lines.append(Line("", "value", index, index, False, False))
-        while stack and stack.pop() != index:
-            pass
-    shown = " ".join("".join(pending).split())
+        stack.append(index)
+        if _GROUP_KIND.get(tag) == "value":
+            value_cells[index] = len(lines)
+    shown = " ".join(parts[-1].split())
     if shown:
         kind, group, in_item = _line_kind(stack, tags)
         lines.append(Line(shown, kind, group, stack[-1] if stack else -1, soft, in_item))
