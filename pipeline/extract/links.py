@@ -2,46 +2,61 @@
 
 Only member pages (``/members/{slug}/``) and commitment pages
 (``/members/{slug}/commitments/{ID}/``) are ever followed, so the raw bytes are searched for
-the literal ``members/`` (a fast substring search) and each hit is kept only when the bytes
-before it are ``href="...``. That takes ~0.1 ms for a 120 KB page, where a case-insensitive
-regular expression over the whole page takes ~1 ms and building a DOM several.
+``href`` values containing ``members/`` with one case-sensitive regular expression (see
+``_HREF``): cheaper than building a DOM, and than checking every ``members/`` substring.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from pipeline.errors import ConfigError
 from pipeline.urls import CommitmentRef, normalize_commitment_id, parse_commitment_url
 
-_TAIL_RE = re.compile(rb"""members/[^"'\s>]*""")
-_HREF_BEFORE_RE = re.compile(rb"""(?<![\w-])href\s*=\s*["']?\Z""", re.IGNORECASE)
-# How far before "members/" a link's value may start: a scheme, a host and a language prefix.
-# Real addresses of the site need under 60 bytes; 512 leaves room for any host.
-_VALUE_WINDOW = 512
-_DELIMITERS = (b'"', b"'", b"=", b" ", b"\n", b"\t")
+# An href whose value contains "members/", quoted either way or bare. Case-sensitive so that
+# the regex engine can jump between literal "href" occurrences (~0.2 ms for a 120 KB page,
+# against ~1 ms case-insensitively); pages that spell it otherwise take the slow path.
+# (No lookbehind for "data-href": it would cost the literal-prefix speed-up; the byte before a
+# match is checked in Python instead, for the few hundred matches only.)
+_HREF = (
+    rb"""href\s*=\s*(?:"([^"]*?members/[^"]*)"|'([^']*?members/[^']*)'"""
+    rb"""|([^"'\s>]*members/[^"'\s>]*))"""
+)
+_HREF_RE = re.compile(_HREF)
+_HREF_ANY_CASE_RE = re.compile(_HREF, re.IGNORECASE)
 _ABSOLUTE = ("http://", "https://")
 _URL_IN_TEXT_RE = re.compile(r"""(?:https?://[^\s,"'<>]+|/(?:[a-z]{2}/)?members/[^\s,"'<>]+)""")
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+@lru_cache(maxsize=1 << 16)
+def _resolve(base: str, link: str) -> str:
+    # Pages of one site repeat the same menu and member-list links thousands of times; urljoin
+    # costs ~20 us, a cache hit well under 1 us.
+    return urljoin(base, link)
+
+
 def extract_links(body: bytes, page_url: str) -> list[str]:
     """Absolute URLs of the member and commitment links in a page, in page order, once each."""
     found: dict[str, None] = {}
-    for tail in _TAIL_RE.finditer(body):
-        start = tail.start()
-        low = max(0, start - _VALUE_WINDOW)
-        value_start = max(body.rfind(mark, low, start) for mark in _DELIMITERS) + 1
-        if not value_start or not _HREF_BEFORE_RE.search(
-            body, max(0, value_start - 32), value_start
-        ):
-            continue  # "members/" in text or in another attribute, not in a link
-        raw = (body[value_start:start] + tail.group()).decode("utf-8", errors="replace")
-        link = html.unescape(raw).split("#", 1)[0]
-        found.setdefault(link if link.startswith(_ABSOLUTE) else urljoin(page_url, link), None)
+    parts = urlsplit(page_url)
+    root = f"{parts.scheme}://{parts.netloc}/"  # "/members/..." resolves the same on every page
+    pattern = _HREF_RE if b"HREF" not in body and b"Href" not in body else _HREF_ANY_CASE_RE
+    for match in pattern.finditer(body):
+        before = body[match.start() - 1 : match.start()]
+        if before and (before.isalnum() or before in b"-_:"):
+            continue  # data-href=, xlink:href= and the like are not links to follow
+        value = match.group(1) or match.group(2) or match.group(3)
+        raw = value.decode("utf-8", errors="replace")
+        link = (html.unescape(raw) if "&" in raw else raw).strip().split("#", 1)[0]
+        if link.startswith(_ABSOLUTE):
+            found.setdefault(link, None)
+        else:
+            found.setdefault(_resolve(root if link.startswith("/") else page_url, link), None)
     return list(found)
 
 
