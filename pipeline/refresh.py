@@ -17,9 +17,14 @@ import pyarrow as pa
 from pipeline import PARSER_VERSION, __version__
 from pipeline.clock import new_run_id, utc_now
 from pipeline.config import Config
-from pipeline.errors import PipelineError, ProcessedCorrupt
+from pipeline.errors import PipelineError, ProcessedCorrupt, PublishRefused
 from pipeline.extract import FetchSummary, run_extract
-from pipeline.load import publish, read_published, record_unpublished_run
+from pipeline.load import (
+    complete_last_report,
+    publish,
+    read_published,
+    record_unpublished_run,
+)
 from pipeline.rawstore import raw_lock
 from pipeline.report import RunReport, field_coverage, summarize_unknowns
 from pipeline.transform.run import TransformResult, transform_raw
@@ -142,7 +147,7 @@ def run_pipeline(
             report.exit_code = EXIT_PARTIAL if partial else EXIT_OK
             report.finished_at = utc_now().isoformat()
             commitments = result.tables["commitments"].num_rows
-            report.stages["resources"] = _peak_rss()  # before load: the report is written by it
+            report.stages["resources"] = _peak_rss()  # sealed in the run folder as of now
             with _timed(report, "load"):
                 published = publish(
                     result.tables,
@@ -155,8 +160,11 @@ def run_pipeline(
                 "tables": len(published.tables),
                 "rows": sum(t.rows for t in published.tables.values()),
             }
+            report.stages["resources"] = _peak_rss()
+            final = {**report.as_dict(), "publish": published.as_report()}
+            complete_last_report(config.processed_dir, final)
         except PipelineError as exc:
-            report.finish_reason = "refused" if type(exc).__name__ == "PublishRefused" else "failed"
+            report.finish_reason = "refused" if isinstance(exc, PublishRefused) else "failed"
             report.exit_code, report.error = EXIT_NOT_PUBLISHED, str(exc)
             report.finished_at = utc_now().isoformat()
             row = _run_row(report, started, fetch, result, None)

@@ -7,6 +7,7 @@ from pipeline.load.build import build_table
 from pipeline.load.datadict import render_data_dictionary
 from pipeline.load.publish import (
     PublishResult,
+    complete_last_report,
     publish,
     read_published,
     record_unpublished_run,
@@ -20,6 +21,7 @@ __all__ = [
     "PublishResult",
     "TableFiles",
     "build_table",
+    "complete_last_report",
     "publish",
     "read_published",
     "record_unpublished_run",

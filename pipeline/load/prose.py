@@ -29,7 +29,8 @@ processed/
   current -> runs/<run_id>                    the published run folder
   runs/<run_id>/                              one folder per published run, never modified
   runs.jsonl                                  ledger: one line per run, published or not
-  last_run_report.json                        report of the latest run, published or not
+  last_run_report.json                        report of the latest run, published or not,
+                                              completed after publishing (load time, memory)
 ```
 
 - A publish writes a complete new run folder, reads every file back, validates it, and only

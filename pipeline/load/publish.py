@@ -136,6 +136,14 @@ def record_unpublished_run(
         layout.write_atomically(processed_dir / layout.LAST_REPORT, _report_json(report))
 
 
+def complete_last_report(processed_dir: Path, report: Mapping[str, object]) -> None:
+    """Replace last_run_report.json with the run's final report, which adds what is known only
+    once publishing is done (the load stage's duration, peak memory). The run folder keeps the
+    report as it was when the folder was sealed."""
+    with layout.publish_lock(processed_dir):
+        layout.write_atomically(processed_dir / layout.LAST_REPORT, _report_json(report))
+
+
 def read_published(processed_dir: Path) -> dict[str, pa.Table] | None:
     """The current publish's data tables, all from the same run folder; None when nothing
     was published yet. Raises ProcessedCorrupt when they cannot be read as this schema."""

@@ -3,7 +3,7 @@ with the declared schemas (never inferred)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 import pyarrow as pa
@@ -45,10 +45,15 @@ def _append(columns: Columns, row: dict[str, object]) -> None:
         values.append(row[name])
 
 
+def _fields(record: object) -> dict[str, object]:
+    """A flat record's fields by name (dataclasses.asdict deep-copies; these need no copy)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}  # type: ignore[arg-type]
+
+
 def add_page(out: dict[str, Columns], page: ParsedPage, origin: Provenance) -> None:
     """Append every row one page yields to the column lists of each table."""
-    prov = asdict(origin)
-    commitment = asdict(page.commitment)
+    prov = _fields(origin)
+    commitment = _fields(page.commitment)
     cid = page.commitment.commitment_id
     _append(out[COMMITMENTS.name], {**commitment, **prov})
     vocab = default_vocabulary()
@@ -69,21 +74,21 @@ def add_page(out: dict[str, Columns], page: ParsedPage, origin: Provenance) -> N
             {"commitment_id": cid, "position": position, "ogp_value": value, **prov},
         )
     for institution in page.institutions:
-        _append(out[INSTITUTIONS.name], {"commitment_id": cid, **asdict(institution), **prov})
+        _append(out[INSTITUTIONS.name], {"commitment_id": cid, **_fields(institution), **prov})
     for report in page.irm_reports:
-        _append(out[IRM_REPORTS.name], {"commitment_id": cid, **asdict(report), **prov})
+        _append(out[IRM_REPORTS.name], {"commitment_id": cid, **_fields(report), **prov})
     for item in page.member_list:
         _append(
             out[MEMBER_LIST.name],
             {
                 "commitment_id": cid,
                 "member_slug": page.commitment.member_slug,
-                **asdict(item),
+                **_fields(item),
                 **prov,
             },
         )
     for page_field in page.fields:
-        _append(out[PAGE_FIELDS.name], {"commitment_id": cid, **asdict(page_field), **prov})
+        _append(out[PAGE_FIELDS.name], {"commitment_id": cid, **_fields(page_field), **prov})
 
 
 def to_table(spec: TableSpec, columns: Columns) -> pa.Table:

@@ -19,7 +19,7 @@ from pipeline.errors import ParseError
 from pipeline.rawstore import RawStore, StoredPage
 from pipeline.schema import COMMITMENTS, DATA_TABLES
 from pipeline.transform.page import parse_commitment
-from pipeline.transform.rows import Columns, Provenance, add_page, empty_columns, to_table
+from pipeline.transform.rows import Provenance, add_page, empty_columns, to_table
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +55,15 @@ class TransformResult:
 
 @dataclass
 class _ChunkResult:
-    columns: dict[str, Columns]
+    tables: dict[str, pa.Table]  # Arrow, not Python rows: compact to send between processes
     failures: list[PageFailure]
     unknowns: list[SeenUnknown]
     parsed: int
 
 
 def _parse_chunk(raw_dir: Path, pages: Sequence[StoredPage]) -> _ChunkResult:
-    result = _ChunkResult(empty_columns(), [], [], 0)
+    columns = empty_columns()
+    result = _ChunkResult({}, [], [], 0)
     with RawStore(raw_dir) as store:
         for page in pages:
             try:
@@ -77,13 +78,14 @@ def _parse_chunk(raw_dir: Path, pages: Sequence[StoredPage]) -> _ChunkResult:
                 result.failures.append(PageFailure(page.url, f"parser error: {exc!r}"))
                 continue
             origin = Provenance(page.fetched_url, page.fetched_at, page.sha256, page.fetch_run_id)
-            add_page(result.columns, parsed, origin)
+            add_page(columns, parsed, origin)
             result.unknowns.extend(
                 SeenUnknown(u.kind, u.field, u.text, page.url)
                 for u in parsed.unknowns
                 if u.kind in ("heading", "text", "repeated_label")
             )
             result.parsed += 1
+    result.tables = {spec.name: to_table(spec, columns[spec.name]) for spec in DATA_TABLES}
     return result
 
 
@@ -124,13 +126,14 @@ def _reusable(previous: Mapping[str, pa.Table] | None, pages: Sequence[StoredPag
     }
 
 
-def _merge(parts: list[dict[str, Columns]]) -> dict[str, Columns]:
-    merged = empty_columns()
-    for part in parts:
-        for table, columns in part.items():
-            for name, values in columns.items():
-                merged[table][name].extend(values)
-    return merged
+def _concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
+    empty = empty_columns()
+    return {
+        spec.name: pa.concat_tables(
+            [to_table(spec, empty[spec.name])] + [part[spec.name] for part in parts]
+        )
+        for spec in DATA_TABLES
+    }
 
 
 def transform_raw(
@@ -149,8 +152,7 @@ def transform_raw(
         len(to_parse),
     )
     results = list(_run_chunks(raw_dir, to_parse, config.workers))
-    merged = _merge([r.columns for r in results])
-    tables = {spec.name: to_table(spec, merged[spec.name]) for spec in DATA_TABLES}
+    tables = _concat([r.tables for r in results])
     if reuse_ids and previous is not None:
         tables = _with_carried_over(tables, previous, reuse_ids)
     tables, duplicates = _drop_duplicate_ids(tables)
