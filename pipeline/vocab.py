@@ -131,7 +131,8 @@ class Vocabulary:
         self.report_types: tuple[str, ...] = tuple(reports["order"])
         self._report_phrases = [(t, [key(p) for p in reports[t]]) for t in self.report_types]
         self._public_comment = [key(p) for p in reports["public_comment"]]
-        self._starred_prefixes = [key(p) for p in data["member_list"]["starred_prefixes"]]
+        self._starred_prefixes = tuple(key(p) for p in data["member_list"]["starred_prefixes"])
+        self._longest_prefix = max(map(len, self._starred_prefixes), default=0)
         self._months = {key(n): int(m) for m, names in data["months"].items() for n in names}
         self._policy_areas = {key(p) for p in data["policy_areas"]["known"]}
         self._heading_cache: dict[str, str | None] = {}
@@ -264,7 +265,9 @@ class Vocabulary:
         return any(p in folded for p in self._public_comment)
 
     def strip_starred_prefix(self, title: str) -> tuple[str, bool]:
-        folded = fold(title)
+        folded = fold(title[: self._longest_prefix])
+        if not folded.startswith(self._starred_prefixes):
+            return title, False
         for prefix in self._starred_prefixes:
             if folded.startswith(prefix):
                 return title[len(prefix) :].strip(), True

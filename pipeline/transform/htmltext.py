@@ -169,17 +169,20 @@ def page_text(html: str) -> PageText:
     return PageText(tuple(lines), html_title, canonical, lang, blocks)
 
 
-def _line_kind(stack: list[int], tags: list[str]) -> tuple[str, int, bool]:
-    """(kind, group, in_item) of a line from the open blocks: the outermost heading, label,
-    value or item element wins, except that a list item inside a list item stays an item."""
-    group, kind, in_item = -1, "text", False
-    for index in stack:
-        tag_kind = _GROUP_KIND.get(tags[index])
-        if tag_kind is None:
-            continue
-        in_item = in_item or tag_kind == "item"
-        if group == -1 or (tag_kind == "item" and kind == "item"):
-            group, kind = index, tag_kind
+_NO_GROUP = ("text", -1, False)
+
+
+def _nested_kind(outer: tuple[str, int, bool], index: int, tag: str) -> tuple[str, int, bool]:
+    """(kind, group, in_item) inside block ``index`` given the state outside it: the outermost
+    heading, label, value or item element wins, except that a list item inside a list item
+    stays an item."""
+    tag_kind = _GROUP_KIND.get(tag)
+    if tag_kind is None:
+        return outer
+    kind, group, in_item = outer
+    in_item = in_item or tag_kind == "item"
+    if group == -1 or (tag_kind == "item" and kind == "item"):
+        return tag_kind, index, in_item
     return kind, group, in_item
 
 
@@ -188,17 +191,20 @@ def _lines(text: str, tags: list[str]) -> list[Line]:
     parts = _SPLIT.split(text)
     lines: list[Line] = []
     stack: list[int] = []  # open block indexes
+    states = [_NO_GROUP]  # (kind, group, in_item) inside each open block, outermost first
     value_cells: dict[int, int] = {}  # open value cell -> number of lines when it opened
     soft = False
     for at in range(1, len(parts), 2):
         shown = " ".join(parts[at - 1].split())
         if shown:
-            kind, group, in_item = _line_kind(stack, tags)
+            kind, group, in_item = states[-1]
             lines.append(Line(shown, kind, group, stack[-1] if stack else -1, soft, in_item))
             soft = False
         marker = parts[at]
         if marker is None:  # the end of the innermost open block
             closed = stack.pop() if stack else -1
+            if len(states) > 1:
+                states.pop()
             soft = False
             if value_cells.pop(closed, None) == len(lines):
                 # An empty value cell still says "this label has no value" (dl/table markup).
@@ -211,10 +217,11 @@ def _lines(text: str, tags: list[str]) -> list[Line]:
             continue
         soft = False
         stack.append(index)
+        states.append(_nested_kind(states[-1], index, tag))
         if _GROUP_KIND.get(tag) == "value":
             value_cells[index] = len(lines)
     shown = " ".join(parts[-1].split())
     if shown:
-        kind, group, in_item = _line_kind(stack, tags)
+        kind, group, in_item = states[-1]
         lines.append(Line(shown, kind, group, stack[-1] if stack else -1, soft, in_item))
     return lines

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 import pyarrow as pa
 
@@ -45,9 +47,14 @@ def _append(columns: Columns, row: dict[str, object]) -> None:
         values.append(row[name])
 
 
+@cache
+def _names(kind: Any) -> tuple[str, ...]:  # a dataclass type
+    return tuple(f.name for f in fields(kind))
+
+
 def _fields(record: object) -> dict[str, object]:
     """A flat record's fields by name (dataclasses.asdict deep-copies; these need no copy)."""
-    return {f.name: getattr(record, f.name) for f in fields(record)}  # type: ignore[arg-type]
+    return {name: getattr(record, name) for name in _names(type(record))}
 
 
 def add_page(out: dict[str, Columns], page: ParsedPage, origin: Provenance) -> None:
