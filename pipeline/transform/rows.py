@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 import pyarrow as pa
@@ -47,14 +46,15 @@ def _append(columns: Columns, row: dict[str, object]) -> None:
         values.append(row[name])
 
 
-@cache
-def _names(kind: Any) -> tuple[str, ...]:  # a dataclass type
-    return tuple(f.name for f in fields(kind))
+_NAMES: dict[type, tuple[str, ...]] = {}  # field names per record type, looked up once
 
 
-def _fields(record: object) -> dict[str, object]:
+def _fields(record: Any) -> dict[str, object]:
     """A flat record's fields by name (dataclasses.asdict deep-copies; these need no copy)."""
-    return {name: getattr(record, name) for name in _names(type(record))}
+    names = _NAMES.get(type(record))
+    if names is None:
+        names = _NAMES[type(record)] = tuple(f.name for f in fields(record))
+    return {name: getattr(record, name) for name in names}
 
 
 def add_page(out: dict[str, Columns], page: ParsedPage, origin: Provenance) -> None:
