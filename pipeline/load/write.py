@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import ValidationFailed
-from pipeline.load.csvfile import parse_csv, render_csv
+from pipeline.load.csvfile import csv_chunks, parse_csv
 from pipeline.schema import TableSpec
 
 # zstd level 9: on a synthetic full-size commitments table (6,500 rows of multi-paragraph
@@ -38,7 +39,9 @@ class FileInfo:
 def sorted_table(spec: TableSpec, table: pa.Table) -> pa.Table:
     """Rows in primary-key order, one chunk per column, carrying the spec's exact schema
     (field descriptions and vocabularies included), so equal data gives equal files."""
-    ordered = table.sort_by([(name, "ascending") for name in spec.sort_keys]).combine_chunks()
+    ordered = table.sort_by([(name, "ascending") for name in spec.sort_keys])
+    if any(column.num_chunks > 1 for column in ordered.columns):
+        ordered = ordered.combine_chunks()
     return pa.Table.from_arrays(ordered.columns, schema=spec.schema)
 
 
@@ -60,14 +63,20 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return bytes(sink.getvalue().to_pybytes())
 
 
-def write_file(folder: Path, name: str, data: bytes, rows: int | None = None) -> FileInfo:
-    """Write a new file and fsync it; OSError (ENOSPC, EFBIG, ...) propagates to the caller,
-    which owns the folder and removes it."""
+def write_file(
+    folder: Path, name: str, data: bytes | Iterable[bytes | memoryview], rows: int | None = None
+) -> FileInfo:
+    """Write a new file (from bytes or pieces) and fsync it; OSError (ENOSPC, EFBIG, ...)
+    propagates to the caller, which owns the folder and removes it."""
+    digest, size = hashlib.sha256(), 0
     with (folder / name).open("xb") as handle:
-        handle.write(data)
+        for piece in [data] if isinstance(data, bytes) else data:
+            handle.write(piece)
+            digest.update(piece)
+            size += len(piece)
         handle.flush()
         os.fsync(handle.fileno())
-    return FileInfo(name, len(data), hashlib.sha256(data).hexdigest(), rows)
+    return FileInfo(name, size, digest.hexdigest(), rows)
 
 
 @dataclass(frozen=True)
@@ -85,7 +94,7 @@ def write_table_files(spec: TableSpec, table: pa.Table, folder: Path) -> TableFi
     return TableFiles(
         rows,
         write_file(folder, f"{spec.name}.parquet", parquet_bytes(table), rows),
-        write_file(folder, f"{spec.name}.csv", render_csv(table), rows),
+        write_file(folder, f"{spec.name}.csv", csv_chunks(table), rows),
     )
 
 
@@ -102,19 +111,21 @@ def read_parquet(spec: TableSpec, path: Path) -> pa.Table:
 
 
 def read_back(spec: TableSpec, folder: Path, written: pa.Table) -> None:
-    """Raise ValidationFailed unless both files read back to exactly the table written."""
-    csv_name = f"{spec.name}.csv"
+    """Raise ValidationFailed unless both files read back to exactly the table written. One
+    file at a time, so that only one read-back copy is in memory with the table."""
+    csv_name, parquet_name = f"{spec.name}.csv", f"{spec.name}.parquet"
+    _same(parquet_name, read_parquet(spec, folder / parquet_name), written)
     try:
         from_csv = parse_csv(spec, (folder / csv_name).read_bytes())
     except ValueError as exc:  # pa.ArrowInvalid is a ValueError
         raise ValidationFailed(f"{csv_name}: cannot be read back: {exc}") from exc
-    for name, table in (
-        (f"{spec.name}.parquet", read_parquet(spec, folder / f"{spec.name}.parquet")),
-        (csv_name, from_csv),
-    ):
-        if table.num_rows != written.num_rows:
-            raise ValidationFailed(
-                f"{name}: {table.num_rows} rows read back, {written.num_rows} written"
-            )
-        if not table.equals(written):
-            raise ValidationFailed(f"{name}: values read back differ from those written")
+    _same(csv_name, from_csv, written)
+
+
+def _same(name: str, table: pa.Table, written: pa.Table) -> None:
+    if table.num_rows != written.num_rows:
+        raise ValidationFailed(
+            f"{name}: {table.num_rows} rows read back, {written.num_rows} written"
+        )
+    if not table.equals(written):
+        raise ValidationFailed(f"{name}: values read back differ from those written")
