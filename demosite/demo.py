@@ -93,7 +93,8 @@ def _summary(processed: Path) -> str:
     lines = ["", "Published tables (Parquet and CSV):"]
     for resource in package["resources"]:
         if resource["path"].endswith(".parquet"):
-            lines.append(f"  {processed / resource['path']}  {resource.get('rows', '?')} rows")
+            rows = f"  {resource['rows']} rows" if "rows" in resource else ""
+            lines.append(f"  {processed / resource['path']}{rows}")
     lines += [
         f"  {processed / 'datapackage.json'}  (schemas, keys, sizes, sha256)",
         f"  {processed / 'run_report.json'}  (what the run did; unknown labels and values)",
