@@ -73,7 +73,7 @@ def _row(name: str, wall: float, report: dict[str, object]) -> str:
     return (
         f"| {name} | {durations.get('extract', 0):.1f} | {durations.get('transform', 0):.1f} "
         f"| {durations.get('load', 0):.1f} | {wall:.1f} "
-        f"| {resources.get('peak_rss_mb', '?')} / {resources.get('children_peak_rss_mb', '?')} "
+        f"| {resources.get('peak_rss_mb', '?')} / {transform.get('workers_peak_rss_mb', '-')} "
         f"| {extract.get('fetched', '?')} | {transform.get('pages_parsed', '?')} |"
     )
 

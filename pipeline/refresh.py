@@ -4,7 +4,6 @@ report written whether or not anything was published."""
 from __future__ import annotations
 
 import logging
-import resource
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -15,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline import PARSER_VERSION, __version__
-from pipeline.clock import new_run_id, utc_now
+from pipeline.clock import new_run_id, own_peak_rss_kb, utc_now
 from pipeline.config import Config
 from pipeline.errors import PipelineError, ProcessedCorrupt, PublishRefused
 from pipeline.extract import FetchSummary, run_extract
@@ -79,10 +78,10 @@ def _run_row(
 
 
 def _peak_rss() -> dict[str, object]:
-    """Peak resident memory of this process and of its finished worker processes, in MB."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"peak_rss_mb": round(own / 1024), "children_peak_rss_mb": round(children / 1024)}
+    """Peak resident memory of this process, in MB. VmHWM counts only since this program
+    started; ru_maxrss would also count the parent process a fork copied before exec."""
+    own = own_peak_rss_kb()
+    return {"peak_rss_mb": round(own / 1024)}
 
 
 def _previous_publish(config: Config) -> Mapping[str, pa.Table] | None:
@@ -100,6 +99,7 @@ def _transform_stage(config: Config, report: RunReport) -> TransformResult:
     with _timed(report, "transform"):
         result = transform_raw(config.raw_dir, config.transform, previous)
     report.stages["transform"] = {
+        "workers_peak_rss_mb": round(result.workers_peak_rss_kb / 1024),
         "pages_parsed": result.parsed,
         "pages_reused": result.reused,
         "pages_failed": len(result.failures),

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import PARSER_VERSION
+from pipeline.clock import own_peak_rss_kb
 from pipeline.config import TransformConfig
 from pipeline.errors import ParseError
 from pipeline.rawstore import RawStore, StoredPage
@@ -51,6 +52,7 @@ class TransformResult:
     reused: int  # pages whose rows were carried over from the previous publish
     failures: tuple[PageFailure, ...]
     parse_unknowns: tuple[SeenUnknown, ...]  # what only parsing sees (headings, stray text)
+    workers_peak_rss_kb: int = 0  # largest peak memory of a parsing process
 
 
 @dataclass
@@ -59,6 +61,7 @@ class _ChunkResult:
     failures: list[PageFailure]
     unknowns: list[SeenUnknown]
     parsed: int
+    peak_rss_kb: int = 0  # of the process that parsed the chunk
 
 
 def _parse_chunk(raw_dir: Path, pages: Sequence[StoredPage]) -> _ChunkResult:
@@ -86,6 +89,7 @@ def _parse_chunk(raw_dir: Path, pages: Sequence[StoredPage]) -> _ChunkResult:
             )
             result.parsed += 1
     result.tables = {spec.name: to_table(spec, columns[spec.name]) for spec in DATA_TABLES}
+    result.peak_rss_kb = own_peak_rss_kb()
     return result
 
 
@@ -163,6 +167,7 @@ def transform_raw(
         reused=len(reused_urls),
         failures=tuple(sorted(failures, key=lambda f: f.url)),
         parse_unknowns=tuple(u for r in results for u in r.unknowns),
+        workers_peak_rss_kb=max((r.peak_rss_kb for r in results), default=0),
     )
 
 
