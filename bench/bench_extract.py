@@ -267,7 +267,7 @@ def report(latency: list[str], volume: Volume, rss: list[tuple[int, float, float
         "### Peak RSS of an extract process (target: flat, <= 1.25x, < 300 MB)",
         "",
         "`python -m pipeline extract` as a child process, pages of ~43 KB, concurrency "
-        f"{volume.concurrency}; peak RSS from wait4().",
+        f"{volume.concurrency}; peak RSS of the extract process itself (GNU time).",
         "",
         "| pages | peak RSS MB | wall s | pages stored |",
         "|---:|---:|---:|---:|",

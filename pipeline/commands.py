@@ -90,7 +90,13 @@ def run_parse(args: argparse.Namespace) -> int:
 
 
 def _run(config: Config, *, fetch_pages: bool) -> int:
+    import pyarrow as pa
+
     from pipeline.refresh import run_pipeline
+
+    # The system allocator hands freed memory back to the OS; Arrow's default (mimalloc) keeps
+    # it, which on a 6,500-page refresh put ~100 MB more on the peak for no speed gain here.
+    pa.set_memory_pool(pa.system_memory_pool())
     from pipeline.report import RunReport
 
     def show(report: RunReport) -> None:

@@ -48,6 +48,12 @@ def _timed(report: RunReport, stage: str) -> Iterator[None]:
         yield
     finally:
         report.durations_s[stage] = round(time.perf_counter() - start, 3)
+        log.debug(
+            "%s took %.1f s; peak memory so far %d MB",
+            stage,
+            report.durations_s[stage],
+            own_peak_rss_kb() // 1024,
+        )
 
 
 def _run_row(

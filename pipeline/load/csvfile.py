@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -28,6 +30,7 @@ _NEEDS_QUOTES = re.compile(_QUOTE_WHEN)
 # twice (text and HTML) and page bodies are capped at 10 MiB by the fetcher, so 64 MiB always
 # fits a row while staying a bounded read buffer.
 _READ_BLOCK_BYTES = 64 * 1024 * 1024
+_MIN_BLOCK_BYTES = 1024 * 1024  # small blocks cost per-block overhead; 1 MiB amortises it
 
 
 def join_list(items: Sequence[str]) -> str:
@@ -80,12 +83,43 @@ def render_csv(table: pa.Table) -> bytes:
 
 
 def parse_csv(spec: TableSpec, data: bytes) -> pa.Table:
-    """A CSV written by render_csv, back as a table of ``spec.schema``. Raises pa.ArrowInvalid
+    """A CSV written by csv_chunks, back as a table of ``spec.schema``. Raises pa.ArrowInvalid
     (or ValueError) when the bytes are not such a CSV."""
+    parts = list(csv_batches(spec, io.BytesIO(data)))
+    return pa.concat_tables(parts) if parts else spec.schema.empty_table()
+
+
+def block_size_for(table: pa.Table) -> int:
+    """A CSV read block that surely holds the table's longest row: every row must fit in one
+    block, and a larger block than needed only costs memory (the reader's parse buffers are
+    several times the block)."""
+    widest = 0
+    for column in table.columns:
+        if pa.types.is_string(column.type) or is_string_list(column.type):
+            lengths = (
+                pc.binary_length(column)
+                if pa.types.is_string(column.type)
+                else (pc.binary_length(pc.binary_join(column, LIST_SEPARATOR)))
+            )
+            widest += (pc.max(lengths).as_py() or 0) * 2 + 3  # quotes doubled, plus delimiters
+        else:
+            widest += 32  # numbers, dates, timestamps, booleans
+    return max(_MIN_BLOCK_BYTES, min(_READ_BLOCK_BYTES, 4 * widest))
+
+
+def csv_batches(
+    spec: TableSpec, source: Path | BinaryIO, block_size: int = 0
+) -> Iterator[pa.Table]:
+    """The CSV read back a block at a time, each as a table of ``spec.schema``: a read-back
+    check then holds one block in memory, not the whole file."""
     raw_types = {f.name: pa.string() if is_string_list(f.type) else f.type for f in spec.schema}
-    table = pa_csv.read_csv(
-        io.BytesIO(data),
-        read_options=pa_csv.ReadOptions(encoding="utf8", block_size=_READ_BLOCK_BYTES),
+    reader = pa_csv.open_csv(
+        str(source) if isinstance(source, Path) else source,
+        # One block at a time (no read-ahead threads): the read-back check's memory stays at
+        # about one block, whatever the file's size.
+        read_options=pa_csv.ReadOptions(
+            encoding="utf8", block_size=block_size or _READ_BLOCK_BYTES, use_threads=False
+        ),
         parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
         convert_options=pa_csv.ConvertOptions(
             column_types=raw_types,
@@ -97,10 +131,12 @@ def parse_csv(spec: TableSpec, data: bytes) -> pa.Table:
             quoted_strings_can_be_null=False,  # "" is an empty string, not a null
         ),
     )
-    if table.schema.names != spec.schema.names:
-        raise ValueError(f"CSV columns {table.schema.names} are not {spec.schema.names}")
-    arrays = [_typed_column(table.column(f.name), f.type) for f in spec.schema]
-    return pa.Table.from_arrays(arrays, schema=spec.schema)
+    if reader.schema.names != spec.schema.names:
+        raise ValueError(f"CSV columns {reader.schema.names} are not {spec.schema.names}")
+    for batch in reader:
+        table = pa.Table.from_batches([batch])
+        arrays = [_typed_column(table.column(f.name), f.type) for f in spec.schema]
+        yield pa.Table.from_arrays(arrays, schema=spec.schema)
 
 
 def _typed_column(column: pa.ChunkedArray, type_: pa.DataType) -> pa.ChunkedArray | pa.Array:

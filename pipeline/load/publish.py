@@ -183,16 +183,17 @@ def _write_run(
     folder = layout.temporary_run_dir(processed_dir, run_id)
     folder.mkdir(parents=True)
     try:
-        written = {name: sorted_table(TABLES_BY_NAME[name], t) for name, t in tables.items()}
-        files = {
-            name: write_table_files(TABLES_BY_NAME[name], table, folder)
-            for name, table in written.items()
-        }
-        for name, table in written.items():
-            read_back(TABLES_BY_NAME[name], folder, table)
-        # The files read back equal `written`, so this validates what readers will get,
-        # the runs table included.
-        validate_tables(written)
+        # Validated before writing (order does not change validity); each file is then read
+        # back and compared with the rows written, so the checks hold for what readers get.
+        # One table at a time: only one ordered copy is in memory besides the input.
+        validate_tables(tables)
+        files = {}
+        for name, table in tables.items():
+            spec = TABLES_BY_NAME[name]
+            ordered = sorted_table(spec, table)
+            files[name] = write_table_files(spec, ordered, folder)
+            read_back(spec, folder, ordered)
+            del ordered
         by_name = {f.name: f for t in files.values() for f in (t.parquet, t.csv)}
         return files, write_file(folder, layout.DATAPACKAGE, render_datapackage(by_name))
     except OSError as exc:

@@ -186,8 +186,11 @@ def _with_carried_over(
     combined = {}
     for spec in DATA_TABLES:
         old = previous[spec.name].select(spec.schema.names).cast(spec.schema)
-        kept = old.filter(pc.is_in(old["commitment_id"], wanted))
-        combined[spec.name] = pa.concat_tables([tables[spec.name], kept])
+        mask = pc.is_in(old["commitment_id"], wanted)
+        # Nothing changed on most nights: keep the published table itself, not a filtered copy.
+        kept = old if pc.all(mask).as_py() in (True, None) else old.filter(mask)
+        parts = [kept] if tables[spec.name].num_rows == 0 else [tables[spec.name], kept]
+        combined[spec.name] = pa.concat_tables(parts)
     return combined
 
 
