@@ -135,8 +135,11 @@ def _drop_noise(tree: LexborHTMLParser, title: LexborNode | None) -> None:
     """One pass over the tree for everything that is not content. Nodes are unlinked, not
     destroyed, so a match nested inside an earlier match stays valid memory."""
     keep = _ancestors(title)
-    for selector in (_CHROME, _NOT_CONTENT):
-        for node in tree.css(selector):
+    body = tree.body
+    if body is None:
+        return
+    for selector in (_CHROME, _NOT_CONTENT):  # the head's text is never read: body only
+        for node in body.css(selector):
             if node.mem_id not in keep:
                 node.remove()
 
