@@ -11,10 +11,10 @@ import multiprocessing
 import time
 from pathlib import Path
 
-from demosite.synthetic import synthetic_pages
 from selectolax.lexbor import LexborHTMLParser
 
 from bench.machine import describe
+from demosite.synthetic import synthetic_pages
 from pipeline.transform import parse_commitment
 
 RESULTS = Path(__file__).parent / "results" / "transform.md"
