@@ -9,8 +9,13 @@ from demosite.demo import demo_site_pages
 
 
 def run_demo(folder):
-    return subprocess.run([sys.executable, "-m", "demosite", "demo", "--dir", str(folder)],
-                          capture_output=True, text=True, check=False, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "demosite", "demo", "--dir", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 def test_the_demo_site_has_several_members_templates_and_markups():
