@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.machine import describe
 from demosite.sample import sample_pages
 from pipeline.config import Config, FetchConfig
 from pipeline.extract import FetchSummary, run_extract
@@ -209,19 +209,6 @@ def peak_rss_mb(pages: int, concurrency: int) -> tuple[float, float, int]:
     return peak_kib / 1024, wall, stored  # both are KiB on Linux
 
 
-def machine() -> str:
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return (
-        f"{model}, {os.cpu_count()} cores; Python {platform.python_version()}; {platform.system()}"
-    )
-
-
 def report(latency: list[str], volume: Volume, rss: list[tuple[int, float, float, int]]) -> str:
     full, again = volume.full, volume.again
     rate = full.summary.fetched / full.wall_s
@@ -229,7 +216,7 @@ def report(latency: list[str], volume: Volume, rss: list[tuple[int, float, float
     lines = [
         "## Extract",
         "",
-        "Command: `python -m bench.bench_extract`. Machine: " + machine() + ".",
+        "Command: `python -m bench.bench_extract`. Machine: " + describe() + ".",
         "The demo server runs in its own process on 127.0.0.1 (asyncio, keep-alive).",
         "",
         f"### Concurrency against {LATENCY_S * 1000:.0f} ms latency (target >= 80% of ideal)",

@@ -1,14 +1,6 @@
 """Command-line interface: a thin layer that builds the frozen Config from options, calls the
 library, and turns the library's exceptions into one-line messages and exit codes.
 
-Exit codes (also documented in the README, for cron):
-  0  all good
-  1  internal error (a bug: please report it with the traceback)
-  2  bad usage or configuration
-  3  done, but some pages could not be fetched or parsed (published what was good)
-  4  nothing published (validation failed, publish refused, or a stage failed)
-  5  another run holds the lock on the same raw/ folder
-  6  the input is not a commitment page (parse)
 """
 
 from __future__ import annotations
@@ -30,14 +22,14 @@ from pipeline.errors import (
     PipelineError,
     VocabularyError,
 )
-
-EXIT_OK = 0
-EXIT_INTERNAL = 1
-EXIT_USAGE = 2
-EXIT_PARTIAL = 3
-EXIT_NOT_PUBLISHED = 4
-EXIT_LOCKED = 5
-EXIT_NOT_COMMITMENT = 6
+from pipeline.exit_codes import (
+    EXIT_LOCKED,
+    EXIT_NOT_COMMITMENT,
+    EXIT_NOT_PUBLISHED,
+    EXIT_OK,
+    EXIT_USAGE,
+    MEANINGS,
+)
 
 log = logging.getLogger("pipeline")
 
@@ -96,7 +88,9 @@ def _add_dirs(parser: argparse.ArgumentParser, *, processed: bool = True) -> Non
 
 
 def build_parser() -> argparse.ArgumentParser:
+    codes = "\n".join(f"  {code}  {meaning}" for code, meaning in MEANINGS.items())
     parser = argparse.ArgumentParser(
+        epilog=f"exit codes (also in the README, for cron):\n{codes}",
         prog="python -m pipeline",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,

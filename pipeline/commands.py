@@ -12,11 +12,8 @@ from pathlib import Path
 from pipeline.clock import new_run_id
 from pipeline.config import Config
 from pipeline.errors import ConfigError, NotACommitmentPage
+from pipeline.exit_codes import EXIT_NOT_COMMITMENT, EXIT_OK, EXIT_PARTIAL
 from pipeline.records import ParsedPage
-
-EXIT_OK = 0
-EXIT_PARTIAL = 3
-EXIT_NOT_COMMITMENT = 6
 
 
 def run_extract_command(config: Config) -> int:

@@ -17,6 +17,7 @@ from pipeline import PARSER_VERSION, __version__
 from pipeline.clock import new_run_id, own_peak_rss_kb, utc_now
 from pipeline.config import Config
 from pipeline.errors import PipelineError, ProcessedCorrupt, PublishRefused
+from pipeline.exit_codes import EXIT_NOT_PUBLISHED, EXIT_OK, EXIT_PARTIAL
 from pipeline.extract import FetchSummary, run_extract
 from pipeline.load import (
     complete_last_report,
@@ -29,8 +30,6 @@ from pipeline.report import RunReport, field_coverage, summarize_unknowns
 from pipeline.transform.run import TransformResult, transform_raw
 
 log = logging.getLogger(__name__)
-
-EXIT_OK, EXIT_PARTIAL, EXIT_NOT_PUBLISHED = 0, 3, 4
 
 
 @dataclass(frozen=True)

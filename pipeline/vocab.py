@@ -124,6 +124,7 @@ class Vocabulary:
                 lookup.update({key(a): canonical for a in aliases})
             self._values[name], self._categories[name] = lookup, categories
             self._ordered[name] = bool(spec["ordered"])
+        self._closed_fields = tuple(self._values)
         self.ogp_values: tuple[str, ...] = tuple(data["ogp_values"])
         phrases = [(key(a), c) for c, aliases in data["ogp_values"].items() for a in aliases]
         self.ogp_value_phrases = sorted(phrases, key=lambda p: len(p[0]), reverse=True)
@@ -188,10 +189,6 @@ class Vocabulary:
         return None
 
     # -- labels -----------------------------------------------------------------------------
-    def label(self, text: str) -> str | None:
-        """Field key of a whole text that is exactly a label (with or without colon)."""
-        return self._labels.get(key(text))
-
     def match_label_line(self, line: str) -> LabelMatch | None:
         """A line that starts with a known label: "Status: Active", "Status:", "Status"."""
         if len(line) > _MAX_HEADING:
@@ -241,7 +238,8 @@ class Vocabulary:
         return self._ordered[field]
 
     def closed_fields(self) -> tuple[str, ...]:
-        return tuple(self._values)
+        """Fields whose values come from a closed vocabulary ([values.*])."""
+        return self._closed_fields
 
     def missing_codes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self._missing.values()))

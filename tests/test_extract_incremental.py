@@ -15,8 +15,9 @@ from loopback import body_files, demo_site, fast_config, page_rows
 
 from demosite.faults import IgnoreValidators, Status
 from demosite.sample import sample_pages
-from pipeline.cli import EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, main
+from pipeline.cli import main
 from pipeline.errors import LockHeld
+from pipeline.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
 from pipeline.extract import run_extract
 from pipeline.rawstore import RawStore, raw_lock
 

@@ -77,11 +77,6 @@ def _string_data(chunk: pa.Array) -> memoryview:
     return memoryview(chunk.buffers()[2]).cast("B")[start:end]
 
 
-def render_csv(table: pa.Table) -> bytes:
-    """The whole CSV as one bytes object (for small tables and tests)."""
-    return b"".join(bytes(piece) for piece in csv_chunks(table))
-
-
 def parse_csv(spec: TableSpec, data: bytes) -> pa.Table:
     """A CSV written by csv_chunks, back as a table of ``spec.schema``. Raises pa.ArrowInvalid
     (or ValueError) when the bytes are not such a CSV."""

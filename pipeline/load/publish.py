@@ -183,10 +183,11 @@ def _write_run(
     folder = layout.temporary_run_dir(processed_dir, run_id)
     folder.mkdir(parents=True)
     try:
-        # Validated before writing (order does not change validity); each file is then read
-        # back and compared with the rows written, so the checks hold for what readers get.
-        # One table at a time: only one ordered copy is in memory besides the input.
-        validate_tables(tables)
+        # publish() validated the data tables; the runs table is built after that. Order
+        # does not change validity, and each file is read back and compared with the rows
+        # written, so the checks hold for what readers get. One table at a time: only one
+        # ordered copy is in memory besides the input.
+        validate_tables({RUNS.name: tables[RUNS.name]})
         files = {}
         for name, table in tables.items():
             spec = TABLES_BY_NAME[name]

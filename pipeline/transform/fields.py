@@ -12,15 +12,6 @@ from pipeline.transform.values import Reading
 from pipeline.vocab import Vocabulary
 
 _T4_FIELDS = {"inception_report", "commitment_start", "commitment_end", "institutions_involved"}
-_CLOSED = (
-    "status",
-    "starred",
-    "verifiable",
-    "early_results",
-    "potential_impact",
-    "ambition",
-    "completion",
-)
 _SCALARS = (
     "action_plan",
     "action_plan_cycle",
@@ -91,7 +82,7 @@ class _Interpreter:
 
     def _handlers(self) -> dict[str, Callable[[str, list[str], str], str]]:
         handlers: dict[str, Callable[[str, list[str], str], str]] = dict.fromkeys(
-            _CLOSED, self._closed
+            self.vocab.closed_fields(), self._closed
         )
         handlers.update(
             {

@@ -110,10 +110,13 @@ def _run_chunks(raw_dir: Path, pages: Sequence[StoredPage], workers: int) -> Ite
         yield from pool.map(_parse_chunk, [raw_dir] * len(pages), list(_chunks(pages)))
 
 
-def _reusable(previous: Mapping[str, pa.Table] | None, pages: Sequence[StoredPage]) -> set[str]:
-    """IDs whose published rows came from exactly this content and parser version."""
+def _reusable(
+    previous: Mapping[str, pa.Table] | None, pages: Sequence[StoredPage]
+) -> dict[tuple[str, str], str]:
+    """(fetched URL, sha256) of the pages whose published rows came from exactly this content
+    and parser version, with the commitment ID of those rows."""
     if not previous or COMMITMENTS.name not in previous:
-        return set()
+        return {}
     table = previous[COMMITMENTS.name]
     same_parser = table.filter(pc.equal(table["parser_version"], PARSER_VERSION))
     published = {
@@ -126,7 +129,9 @@ def _reusable(previous: Mapping[str, pa.Table] | None, pages: Sequence[StoredPag
         )
     }
     return {
-        published[key] for page in pages if (key := (page.fetched_url, page.sha256)) in published
+        key: published[key]
+        for page in pages
+        if (key := (page.fetched_url, page.sha256)) in published
     }
 
 
@@ -146,9 +151,8 @@ def transform_raw(
     """Parse raw/ into the data tables (rows unsorted; load sorts and validates)."""
     with RawStore(raw_dir) as store:
         pages = store.current_pages()
-    reuse_ids = _reusable(previous, pages)
-    reused_urls = _reused_urls(previous, reuse_ids)
-    to_parse = [page for page in pages if (page.fetched_url, page.sha256) not in reused_urls]
+    reused = _reusable(previous, pages)
+    to_parse = [page for page in pages if (page.fetched_url, page.sha256) not in reused]
     log.info(
         "transform: %d pages, %d unchanged since the last publish, %d to parse",
         len(pages),
@@ -157,26 +161,18 @@ def transform_raw(
     )
     results = list(_run_chunks(raw_dir, to_parse, config.workers))
     tables = _concat([r.tables for r in results])
-    if reuse_ids and previous is not None:
-        tables = _with_carried_over(tables, previous, reuse_ids)
+    if reused and previous is not None:
+        tables = _with_carried_over(tables, previous, set(reused.values()))
     tables, duplicates = _drop_duplicate_ids(tables)
     failures = [f for r in results for f in r.failures] + duplicates
     return TransformResult(
         tables=tables,
         parsed=sum(r.parsed for r in results),
-        reused=len(reused_urls),
+        reused=len(reused),
         failures=tuple(sorted(failures, key=lambda f: f.url)),
         parse_unknowns=tuple(u for r in results for u in r.unknowns),
         workers_peak_rss_kb=max((r.peak_rss_kb for r in results), default=0),
     )
-
-
-def _reused_urls(previous: Mapping[str, pa.Table] | None, ids: set[str]) -> set[tuple[str, str]]:
-    if not previous or not ids:
-        return set()
-    table = previous[COMMITMENTS.name]
-    kept = table.filter(pc.is_in(table["commitment_id"], pa.array(sorted(ids))))
-    return set(zip(kept["source_url"].to_pylist(), kept["content_sha256"].to_pylist(), strict=True))
 
 
 def _with_carried_over(

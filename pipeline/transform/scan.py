@@ -21,15 +21,6 @@ _UNKNOWN_LABEL = re.compile(r"^(?P<label>[^\W\d_][^:.?!]{0,58}?)\s*:\s*(?P<rest>
 _MAX_UNKNOWN_LABEL_WORDS = 6
 _MAX_UNKNOWN_VALUE = 200  # longer text after "X:" is prose, not a field value
 _MAX_FREE_VALUE = 600  # a free-text value on its own line (long support-institution lists fit)
-_CLOSED_FIELDS = (
-    "status",
-    "starred",
-    "verifiable",
-    "early_results",
-    "potential_impact",
-    "ambition",
-    "completion",
-)
 _SECTION_STATES = {
     "description": "description",
     "irm_status_summary": "summary",
@@ -244,7 +235,7 @@ class _Scanner:
         """Whether a line on its own can be the value of the label above it. Closed fields
         take only what their vocabulary recognises, so the first line of a description that
         has no heading is never swallowed as a value."""
-        if field_key in _CLOSED_FIELDS or field_key == "ogp_values":
+        if field_key in self.vocab.closed_fields() or field_key == "ogp_values":
             return recognises(self.vocab, field_key, text)
         limit = _MAX_UNKNOWN_VALUE if field_key is None else _MAX_FREE_VALUE
         return len(text) <= limit and _UNKNOWN_LABEL.match(text) is None
