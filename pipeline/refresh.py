@@ -25,7 +25,7 @@ from pipeline.load import (
     read_published,
     record_unpublished_run,
 )
-from pipeline.rawstore import raw_lock
+from pipeline.raw import raw_lock
 from pipeline.report import RunReport, field_coverage, summarize_unknowns
 from pipeline.transform.run import TransformResult, transform_raw
 

@@ -12,7 +12,7 @@ from demosite.pages import DemoPage
 from demosite.sample import commitment_html, sample_pages
 from pipeline.errors import ConfigError
 from pipeline.extract import run_extract
-from pipeline.rawstore import RawStore
+from pipeline.raw import RawStore
 
 ALL_SOURCES_OFF = {"use_sitemaps": False, "crawl_links": False, "probe_ids": False}
 

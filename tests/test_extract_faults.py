@@ -16,7 +16,7 @@ from demosite.sample import sample_pages
 from demosite.server import serve_in_thread
 from demosite.site import Site
 from pipeline.extract import FetchSummary, run_extract
-from pipeline.rawstore import RawStore
+from pipeline.raw import RawStore
 
 SEED_ONLY = {"use_sitemaps": False, "crawl_links": False, "probe_ids": False}
 

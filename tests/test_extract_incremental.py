@@ -19,7 +19,7 @@ from pipeline.cli import main
 from pipeline.errors import LockHeld
 from pipeline.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
 from pipeline.extract import run_extract
-from pipeline.rawstore import RawStore, raw_lock
+from pipeline.raw import RawStore, raw_lock
 
 
 def current(raw_dir: Path) -> list[tuple[str, str, object, str]]:

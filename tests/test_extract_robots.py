@@ -13,7 +13,7 @@ from demosite.sample import sample_pages
 from pipeline.errors import RobotsDisallowed
 from pipeline.extract import run_extract
 from pipeline.extract.ratelimit import HostThrottle
-from pipeline.rawstore import RawStore
+from pipeline.raw import RawStore
 
 NO_PROBES = {"use_sitemaps": False, "probe_ids": False}
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import LockHeld, StoreCorrupt
-from pipeline.rawstate import Answer, PageKey
-from pipeline.rawstore import RawStore, raw_lock
+from pipeline.raw import FetchRecord, PageKey, RawStore, raw_lock
 
 T0 = datetime(2025, 1, 1, 3, 0, tzinfo=UTC)
 KEY = PageKey("https://www.opengovpartnership.org/members/mongolia/commitments/MN0002/",
@@ -25,9 +24,9 @@ def store_page(
     store: RawStore, body: bytes, run_id: str, now: datetime, key: PageKey = KEY
 ) -> bool:
     ref = store.write_body(body)
-    answer = Answer(run_id, now, etag='"e1"')
+    record = FetchRecord(run_id, now, etag='"e1"')
     return store.db.record_page_body(
-        key, answer, fetched_url=key.url + "?via=redirect", body=ref, discoveries=[]
+        key, record, fetched_url=key.url + "?via=redirect", body=ref, discoveries=[]
     )
 
 
@@ -68,7 +67,7 @@ def test_same_bytes_keep_first_fetch_provenance_and_304_moves_only_the_check(
         first = store.current_pages()
         assert store_page(store, b"<html>v1</html>", "run-2", T0 + timedelta(days=1)) is False
         store.db.record_page_not_modified(
-            KEY.url, Answer("run-3", T0 + timedelta(days=2), etag='"e2"')
+            KEY.url, FetchRecord("run-3", T0 + timedelta(days=2), etag='"e2"')
         )
         assert store.current_pages() == first
         state = store.db.page(KEY.url)
@@ -97,7 +96,7 @@ def test_gone_pages_leave_current_pages_and_failed_ones_keep_their_body(tmp_path
             (never, "failed", 500),
         ]:
             store.db.record_page_outcome(
-                key, Answer("run-2", T0, 5), state=state, http_status=status,
+                key, FetchRecord("run-2", T0, 5), state=state, http_status=status,
                 error=f"HTTP {status}",
             )  # fmt: skip
         assert [p.commitment_id for p in store.current_pages()] == ["MN0003"]
@@ -130,7 +129,7 @@ def test_read_only_store_reads_what_a_writer_left(tmp_path: Path) -> None:
         assert store.read_body(page.sha256) == b"<html>v1</html>"
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             store.db.record_page_outcome(
-                KEY, Answer("x", T0), state="gone", http_status=404, error=None
+                KEY, FetchRecord("x", T0), state="gone", http_status=404, error=None
             )
 
 

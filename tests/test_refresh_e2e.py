@@ -17,7 +17,7 @@ from demosite.site import Site
 from pipeline import cli
 from pipeline.config import Config, LoadConfig, TransformConfig
 from pipeline.errors import PublishRefused
-from pipeline.rawstore import raw_lock
+from pipeline.raw import raw_lock
 from pipeline.refresh import run_pipeline
 from pipeline.schema import DATA_TABLES, TABLES_BY_NAME
 

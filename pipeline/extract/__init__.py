@@ -21,7 +21,7 @@ from pipeline.extract.links import parse_seed_file
 from pipeline.extract.progress import Progress
 from pipeline.extract.ratelimit import HostThrottle
 from pipeline.extract.summary import FailedFetch, FetchSummary, Tally
-from pipeline.rawstore import RawStore, raw_lock
+from pipeline.raw import RawStore, raw_lock
 from pipeline.urls import CommitmentRef, site_root
 
 __all__ = ["FailedFetch", "FetchSummary", "run_extract"]

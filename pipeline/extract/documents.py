@@ -12,7 +12,7 @@ from pipeline.extract.retry import GONE_STATUSES
 from pipeline.extract.robots import RobotsPolicy
 from pipeline.extract.sitemaps import SitemapEntry, SitemapError, parse_sitemap
 from pipeline.extract.steps import Steps, Task, task
-from pipeline.rawstore import BodyRef
+from pipeline.raw import BodyRef
 from pipeline.urls import commitment_url, parse_commitment_url, same_site, site_root
 
 
@@ -111,7 +111,7 @@ class DocumentSteps(Steps):
             raise FetchGaveUp("disallowed by robots.txt", 0, None)
         fetched = await self.fetcher.fetch(url, expect, validators=validators)
         if fetched.status == 304 and cached is not None:
-            self.db.record_document_checked(url, self.answer(fetched.attempts))
+            self.db.record_document_checked(url, self.fetch_record(fetched.attempts))
             return fetched, cached
         if fetched.status == 304:
             raise FetchGaveUp("304 for a document never stored", fetched.attempts, 304)
@@ -121,7 +121,7 @@ class DocumentSteps(Steps):
         self, url: str, kind: str, fetched: Fetched, body: BodyRef, found: list[str] | None
     ) -> None:
         self.db.record_document(
-            url, kind, self.answer_for(fetched), http_status=fetched.status, body=body,
+            url, kind, self.fetch_record_for(fetched), http_status=fetched.status, body=body,
             discoveries=found,
         )  # fmt: skip
 

@@ -13,8 +13,7 @@ from pipeline.extract.fetcher import Expect, Fetched, Fetcher, FetchGaveUp
 from pipeline.extract.links import extract_links
 from pipeline.extract.retry import GONE_STATUSES
 from pipeline.extract.summary import Tally
-from pipeline.rawstate import Answer, PageKey, PageState
-from pipeline.rawstore import BodyRef, RawStore
+from pipeline.raw import BodyRef, FetchRecord, PageKey, PageState, RawStore
 from pipeline.urls import commitment_url, parse_commitment_url
 
 # Lower runs first. Sitemaps before everything (their lastmod decides what to skip);
@@ -95,7 +94,7 @@ class Steps:
 
     def _gone(self, key: PageKey, url: str, fetched: Fetched) -> list[Task]:
         self.db.record_page_outcome(
-            key, self.answer(fetched.attempts), state="gone", http_status=fetched.status,
+            key, self.fetch_record(fetched.attempts), state="gone", http_status=fetched.status,
             error=None,
         )  # fmt: skip
         self.tally.gone.add(url)
@@ -114,7 +113,7 @@ class Steps:
         )
 
     def _not_modified(self, url: str, state: PageState, fetched: Fetched) -> list[Task]:
-        self.db.record_page_not_modified(state.url, self.answer_for(fetched))
+        self.db.record_page_not_modified(state.url, self.fetch_record_for(fetched))
         self.tally.not_modified += 1
         self.tally.bytes_saved += state.body_size or 0
         self.current.add(url)
@@ -132,7 +131,11 @@ class Steps:
         assert fetched.body is not None
         body, links = await self._keep(fetched.body, fetched.url)
         changed = self.db.record_page_body(
-            key, self.answer_for(fetched), fetched_url=fetched.url, body=body, discoveries=links
+            key,
+            self.fetch_record_for(fetched),
+            fetched_url=fetched.url,
+            body=body,
+            discoveries=links,
         )
         if changed:
             self.tally.fetched += 1
@@ -145,17 +148,19 @@ class Steps:
         self, key: PageKey, status: int | None, reason: str, attempts: int
     ) -> list[Task]:
         self.db.record_page_outcome(
-            key, self.answer(attempts), state="failed", http_status=status, error=reason
+            key, self.fetch_record(attempts), state="failed", http_status=status, error=reason
         )
         self.tally.fail(key.url, reason)
         return []
 
-    def answer(self, attempts: int) -> Answer:
-        return Answer(self.run_id, utc_now(), attempts)
+    def fetch_record(self, attempts: int) -> FetchRecord:
+        return FetchRecord(self.run_id, utc_now(), attempts)
 
-    def answer_for(self, fetched: Fetched) -> Answer:
+    def fetch_record_for(self, fetched: Fetched) -> FetchRecord:
         """What the raw store keeps of an answer: run, time, attempts and validators."""
-        return Answer(self.run_id, utc_now(), fetched.attempts, fetched.etag, fetched.last_modified)
+        return FetchRecord(
+            self.run_id, utc_now(), fetched.attempts, fetched.etag, fetched.last_modified
+        )
 
     async def _keep(self, body: bytes, url: str) -> tuple[BodyRef, list[str]]:
         """Store the body (in a worker thread: hashing, zstd and fsync release the GIL, so

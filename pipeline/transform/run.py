@@ -17,7 +17,7 @@ from pipeline import PARSER_VERSION
 from pipeline.clock import own_peak_rss_kb
 from pipeline.config import TransformConfig
 from pipeline.errors import ParseError
-from pipeline.rawstore import RawStore, StoredPage
+from pipeline.raw import RawStore, StoredPage
 from pipeline.schema import COMMITMENTS, DATA_TABLES
 from pipeline.transform.page import parse_commitment
 from pipeline.transform.rows import Provenance, add_page, empty_columns, to_table

@@ -15,38 +15,18 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from pipeline.errors import StoreCorrupt
+from pipeline.raw.bodies import BodyRef
+from pipeline.raw.state_schema import connect
 
-if TYPE_CHECKING:
-    from pipeline.rawstore import BodyRef
-
-SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS bodies (
-    sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, stored_size INTEGER NOT NULL,
-    stored_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS pages (
-    url TEXT PRIMARY KEY, commitment_id TEXT NOT NULL, member_slug TEXT NOT NULL,
-    language TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('ok', 'gone', 'failed')),
-    http_status INTEGER, fetched_url TEXT, etag TEXT, last_modified TEXT,
-    sha256 TEXT REFERENCES bodies (sha256), fetched_at TEXT, fetch_run_id TEXT,
-    checked_at TEXT, check_run_id TEXT, attempts INTEGER NOT NULL, last_error TEXT,
-    UNIQUE (language, commitment_id));
-CREATE TABLE IF NOT EXISTS documents (
-    url TEXT PRIMARY KEY, kind TEXT NOT NULL, http_status INTEGER, etag TEXT,
-    last_modified TEXT, sha256 TEXT REFERENCES bodies (sha256), checked_at TEXT,
-    check_run_id TEXT);
-CREATE TABLE IF NOT EXISTS discoveries (sha256 TEXT PRIMARY KEY, entries BLOB NOT NULL);
-"""
-_PAGE_COLUMNS = (
-    "p.url, p.commitment_id, p.member_slug, p.language, p.state, p.http_status, p.fetched_url,"
-    " p.etag, p.last_modified, p.sha256, p.fetched_at, p.fetch_run_id, p.checked_at,"
-    " p.check_run_id, p.attempts, p.last_error, b.size"
+# Every column of a PageState, as selected: pages joined with the size of its stored body.
+_PAGE_SELECT = (
+    "SELECT p.url, p.commitment_id, p.member_slug, p.language, p.state, p.http_status,"
+    " p.fetched_url, p.etag, p.last_modified, p.sha256, p.fetched_at, p.fetch_run_id,"
+    " p.checked_at, p.check_run_id, p.attempts, p.last_error, b.size AS body_size"
+    " FROM pages p LEFT JOIN bodies b ON b.sha256 = p.sha256"
 )
-_PAGE_SELECT = f"SELECT {_PAGE_COLUMNS} FROM pages p LEFT JOIN bodies b ON b.sha256 = p.sha256"
+_TIMES = frozenset({"fetched_at", "checked_at"})  # stored as ISO text, read as datetimes
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +40,9 @@ class PageKey:
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
-    """One answer about a URL: in which run, when, after how many attempts, with which
-    validators (ETag, Last-Modified) to send back next time."""
+class FetchRecord:
+    """What the state keeps about one fetch of a URL: in which run, when, after how many
+    attempts, and the validators (ETag, Last-Modified) to send back next time."""
 
     run_id: str
     at: datetime
@@ -111,11 +91,11 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value is not None else None
 
 
-def _page(row: tuple[object, ...]) -> PageState:
-    values = list(row)
-    for index in (10, 12):  # fetched_at, checked_at
-        values[index] = _time(values[index])  # type: ignore[arg-type]
-    return PageState(*values)  # type: ignore[arg-type]
+def _page(row: sqlite3.Row) -> PageState:
+    values = {name: row[name] for name in row.keys()}  # noqa: SIM118 - Row is not a mapping
+    for name in _TIMES:
+        values[name] = _time(values[name])
+    return PageState(**values)
 
 
 class StateDB:
@@ -124,31 +104,8 @@ class StateDB:
 
     @classmethod
     def open(cls, path: Path, *, writable: bool) -> StateDB:
-        try:
-            if writable:
-                conn = sqlite3.connect(path)
-                # WAL: readers never block the writer. NORMAL sync: a killed process loses
-                # nothing committed; only a power cut may lose the last commits, never corrupt.
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                with conn:
-                    conn.executescript(_SCHEMA)
-                    conn.execute(
-                        "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                        (str(SCHEMA_VERSION),),
-                    )
-            else:
-                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-            version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise StoreCorrupt(f"{path}: cannot read the state database: {exc}") from exc
-        if version is None or int(version[0]) != SCHEMA_VERSION:
-            conn.close()
-            raise StoreCorrupt(
-                f"{path}: state schema version {version and version[0]}, this code reads "
-                f"{SCHEMA_VERSION}"
-            )
-        return cls(conn)
+        """Raises StoreCorrupt for a database that cannot be read or has another version."""
+        return cls(connect(path, writable=writable))
 
     def close(self) -> None:
         self._conn.close()
@@ -183,7 +140,7 @@ class StateDB:
 
     def body_size(self, sha256: str) -> int | None:
         row = self._conn.execute("SELECT size FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
-        return int(row[0]) if row else None
+        return int(row["size"]) if row else None
 
     def document(self, url: str) -> DocumentState | None:
         row = self._conn.execute(
@@ -193,8 +150,15 @@ class StateDB:
         ).fetchone()
         if row is None:
             return None
-        url, kind, status, etag, last_modified, sha256, checked_at = row
-        return DocumentState(url, kind, status, etag, last_modified, sha256, _time(checked_at))
+        return DocumentState(
+            url=row["url"],
+            kind=row["kind"],
+            http_status=row["http_status"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            sha256=row["sha256"],
+            checked_at=_time(row["checked_at"]),
+        )
 
     def discoveries(self, sha256: str) -> list[str] | None:
         """What discovery found in this body (opaque lines), or None if never recorded."""
@@ -203,45 +167,64 @@ class StateDB:
         ).fetchone()
         if row is None:
             return None
-        text = zlib.decompress(row[0]).decode()
+        text = zlib.decompress(row["entries"]).decode()
         return text.split("\n") if text else []
 
     # -- writing: each method is one transaction ----------------------------------------------
     def record_page_body(
-        self, key: PageKey, answer: Answer, *, fetched_url: str, body: BodyRef,
+        self, key: PageKey, record: FetchRecord, *, fetched_url: str, body: BodyRef,
         discoveries: list[str],
     ) -> bool:  # fmt: skip
         """A 200 with a stored body. Returns True when the body is new for this page; an
         identical body keeps its first fetch's provenance and only moves ``checked_at``."""
         with self._conn:
-            self._add_body(body, discoveries, answer.at)
+            self._add_body(body, discoveries, record.at)
             previous = self._claim_row(key)
             same = previous is not None and previous.sha256 == body.sha256
-            if same and previous is not None:
-                first = (previous.fetched_url, _iso(previous.fetched_at), previous.fetch_run_id)
+            row: dict[str, object] = {
+                "url": key.url,
+                "commitment_id": key.commitment_id,
+                "member_slug": key.member_slug,
+                "language": key.language,
+                "etag": record.etag,
+                "last_modified": record.last_modified,
+                "sha256": body.sha256,
+                "checked_at": record.at.isoformat(),
+                "check_run_id": record.run_id,
+                "attempts": record.attempts,
+            }
+            if same and previous is not None:  # provenance of the fetch that first got it
+                row["fetched_url"] = previous.fetched_url
+                row["fetched_at"] = _iso(previous.fetched_at)
+                row["fetch_run_id"] = previous.fetch_run_id
             else:
-                first = (fetched_url, answer.at.isoformat(), answer.run_id)
+                row["fetched_url"] = fetched_url
+                row["fetched_at"] = record.at.isoformat()
+                row["fetch_run_id"] = record.run_id
             self._conn.execute(
-                "INSERT OR REPLACE INTO pages VALUES (?,?,?,?,'ok',200,?,?,?,?,?,?,?,?,?,NULL)",
-                (key.url, key.commitment_id, key.member_slug, key.language, first[0],
-                 answer.etag, answer.last_modified, body.sha256, first[1], first[2],
-                 answer.at.isoformat(), answer.run_id, answer.attempts),
-            )  # fmt: skip
+                "INSERT OR REPLACE INTO pages (url, commitment_id, member_slug, language, state,"
+                " http_status, fetched_url, etag, last_modified, sha256, fetched_at,"
+                " fetch_run_id, checked_at, check_run_id, attempts, last_error)"
+                " VALUES (:url, :commitment_id, :member_slug, :language, 'ok', 200,"
+                " :fetched_url, :etag, :last_modified, :sha256, :fetched_at, :fetch_run_id,"
+                " :checked_at, :check_run_id, :attempts, NULL)",
+                row,
+            )
         return not same
 
-    def record_page_not_modified(self, url: str, answer: Answer) -> None:
+    def record_page_not_modified(self, url: str, record: FetchRecord) -> None:
         """A 304: the stored body is still current; only the check time moves."""
         with self._conn:
             self._conn.execute(
                 "UPDATE pages SET state='ok', http_status=304, etag=COALESCE(?, etag),"
                 " last_modified=COALESCE(?, last_modified), checked_at=?, check_run_id=?,"
                 " attempts=?, last_error=NULL WHERE url = ?",
-                (answer.etag, answer.last_modified, answer.at.isoformat(), answer.run_id,
-                 answer.attempts, url),
+                (record.etag, record.last_modified, record.at.isoformat(), record.run_id,
+                 record.attempts, url),
             )  # fmt: skip
 
     def record_page_outcome(
-        self, key: PageKey, answer: Answer, *, state: str, http_status: int | None,
+        self, key: PageKey, record: FetchRecord, *, state: str, http_status: int | None,
         error: str | None,
     ) -> None:  # fmt: skip
         """A page gone (404/410) or failed: the row keeps any earlier body and provenance."""
@@ -255,37 +238,39 @@ class StateDB:
             self._conn.execute(
                 "UPDATE pages SET state=?, http_status=?, last_error=?, check_run_id=?,"
                 " attempts=? WHERE url = ?",
-                (state, http_status, error, answer.run_id, answer.attempts, key.url),
+                (state, http_status, error, record.run_id, record.attempts, key.url),
             )
 
     def record_document(
-        self, url: str, kind: str, answer: Answer, *, http_status: int, body: BodyRef,
+        self, url: str, kind: str, record: FetchRecord, *, http_status: int, body: BodyRef,
         discoveries: list[str] | None,
     ) -> None:  # fmt: skip
         with self._conn:
-            self._add_body(body, discoveries, answer.at)
+            self._add_body(body, discoveries, record.at)
             self._conn.execute(
-                "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?)",
-                (url, kind, http_status, answer.etag, answer.last_modified, body.sha256,
-                 answer.at.isoformat(), answer.run_id),
+                "INSERT OR REPLACE INTO documents (url, kind, http_status, etag, last_modified,"
+                " sha256, checked_at, check_run_id) VALUES (?,?,?,?,?,?,?,?)",
+                (url, kind, http_status, record.etag, record.last_modified, body.sha256,
+                 record.at.isoformat(), record.run_id),
             )  # fmt: skip
 
-    def record_document_checked(self, url: str, answer: Answer) -> None:
+    def record_document_checked(self, url: str, record: FetchRecord) -> None:
         with self._conn:
             self._conn.execute(
                 "UPDATE documents SET http_status=304, checked_at=?, check_run_id=? WHERE url=?",
-                (answer.at.isoformat(), answer.run_id, url),
+                (record.at.isoformat(), record.run_id, url),
             )
 
     def _add_body(self, body: BodyRef, discoveries: list[str] | None, now: datetime) -> None:
         self._conn.execute(
-            "INSERT OR IGNORE INTO bodies VALUES (?,?,?,?)",
+            "INSERT OR IGNORE INTO bodies (sha256, size, stored_size, stored_at) VALUES (?,?,?,?)",
             (body.sha256, body.size, body.stored_size, now.isoformat()),
         )
         if discoveries is not None:
             blob = zlib.compress("\n".join(discoveries).encode(), 6)
             self._conn.execute(
-                "INSERT OR IGNORE INTO discoveries VALUES (?,?)", (body.sha256, blob)
+                "INSERT OR IGNORE INTO discoveries (sha256, entries) VALUES (?,?)",
+                (body.sha256, blob),
             )
 
     def _claim_row(self, key: PageKey) -> PageState | None:
