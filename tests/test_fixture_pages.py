@@ -15,6 +15,7 @@ from demosite.chrome import words
 from demosite.content import FieldShown, PageContent, content_specs
 from demosite.render import MARKUPS
 from demosite.soup import _DESIGN_TIP, _IMPLEMENTATION_TIP
+from pipeline.ids import COMMITMENT_ID
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAGES = FIXTURES / "pages"
@@ -128,7 +129,7 @@ def test_soup_shows_the_run_together_heading_and_doubled_values() -> None:
 def test_other_pages_show_no_commitment_title(name: str) -> None:
     lines = visible_lines((PAGES / "other" / f"{name}.html").read_text(encoding="utf-8"))
     assert len(lines) >= 3, name
-    assert not [line for line in lines if re.search(r"\([A-Za-z]{2,5}\d{4}\)$", line)]
+    assert not [line for line in lines if re.search(rf"\({COMMITMENT_ID}\)$", line)]
 
 
 def test_the_member_page_lists_commitments_without_being_a_commitment_page() -> None:

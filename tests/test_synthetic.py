@@ -97,7 +97,7 @@ def test_each_page_lists_all_of_its_members_commitments() -> None:
         listed = {
             m.group(1)
             for line in lines
-            if (m := re.fullmatch(r"([A-Z]{2,4}\d{4}), \d{4}, .+", line))
+            if (m := re.fullmatch(r"([A-Z]{2,4}[0-9]{4}), [0-9]{4}, .+", line))
         }
         assert listed == {p.commitment_id for p in pages}
 

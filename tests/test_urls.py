@@ -2,14 +2,8 @@
 
 import pytest
 
-from pipeline.urls import (
-    CommitmentRef,
-    canonical_url,
-    id_number,
-    id_prefix,
-    normalize_commitment_id,
-    parse_commitment_url,
-)
+from pipeline.ids import id_number, id_prefix, is_member_slug, normalize_commitment_id
+from pipeline.urls import CommitmentRef, canonical_url, parse_commitment_url
 
 CANONICAL = "https://www.opengovpartnership.org/members/bulgaria/commitments/BG0090/"
 
@@ -47,3 +41,34 @@ def test_ids():
     with pytest.raises(ValueError, match="not a commitment ID"):
         normalize_commitment_id("MN02")
     assert parse_commitment_url("https://www.opengovpartnership.org/members/mongolia/") is None
+
+
+@pytest.mark.parametrize(
+    "lookalike",
+    [
+        "MN٠٠٠٢",  # Arabic-Indic digits are digits to \d, not to the site
+        "ſK0001",  # long s: matches [A-Za-z] under IGNORECASE
+        "ıd0001",  # dotless i: upper-cases to a plain "I"
+    ],
+)
+def test_ids_are_ascii_letters_and_digits_only(lookalike: str) -> None:
+    with pytest.raises(ValueError, match="not a commitment ID"):
+        normalize_commitment_id(lookalike)
+    url = f"https://www.opengovpartnership.org/members/mongolia/commitments/{lookalike}/"
+    assert parse_commitment_url(url) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "is_slug"),
+    [
+        ("mongolia", True),
+        ("scotland-united-kingdom", True),
+        ("-mongolia", False),
+        ("Mongolia", False),
+        ("mongolia\n", False),
+        ("mongolía", False),
+        ("mongolia/x", False),
+    ],
+)
+def test_member_slugs_are_ascii(text: str, is_slug: bool) -> None:
+    assert is_member_slug(text) is is_slug

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from pipeline.ids import id_number, id_prefix
 from pipeline.urls import (
     CommitmentRef,
     commitment_url,
-    id_number,
-    id_prefix,
     member_url,
     parse_commitment_url,
     parse_member_url,

@@ -15,7 +15,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from pipeline.errors import ConfigError
-from pipeline.urls import CommitmentRef, normalize_commitment_id, parse_commitment_url
+from pipeline.ids import is_member_slug, normalize_commitment_id
+from pipeline.urls import CommitmentRef, parse_commitment_url
 
 # An href whose value contains "members/", quoted either way or bare. Case-sensitive so that
 # the regex engine can jump between literal "href" occurrences (~0.2 ms for a 120 KB page,
@@ -30,7 +31,6 @@ _HREF_RE = re.compile(_HREF)
 _HREF_ANY_CASE_RE = re.compile(_HREF, re.IGNORECASE)
 _ABSOLUTE = ("http://", "https://")
 _URL_IN_TEXT_RE = re.compile(r"""(?:https?://[^\s,"'<>]+|/(?:[a-z]{2}/)?members/[^\s,"'<>]+)""")
-_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -99,4 +99,4 @@ def _seed_ref(text: str, base_url: str) -> CommitmentRef | None:
         commitment_id = normalize_commitment_id(fields[1])
     except ValueError:
         return None
-    return CommitmentRef(slug, commitment_id) if _SLUG_RE.match(slug) else None
+    return CommitmentRef(slug, commitment_id) if is_member_slug(slug) else None

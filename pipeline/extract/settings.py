@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from pipeline.config import FetchConfig
 from pipeline.errors import ConfigError
+from pipeline.ids import is_member_slug
 from pipeline.urls import LANGUAGES, member_url, same_site, site_root
 
 # The site's member listing. No archived copy shows its real path; "/our-members/" is the best
@@ -17,7 +17,6 @@ from pipeline.urls import LANGUAGES, member_url, same_site, site_root
 # replaces it; the seed file and ID probes do not depend on it. The demo site serves the
 # listing here and at /members/.
 DEFAULT_START_PATH = "/our-members/"
-_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def check(config: FetchConfig) -> None:
@@ -27,7 +26,7 @@ def check(config: FetchConfig) -> None:
         raise ConfigError(f"base URL {config.base_url!r} is not an http(s) URL with a host")
     if config.language not in LANGUAGES:
         raise ConfigError(f"language {config.language!r}: expected one of {LANGUAGES}")
-    if config.only_member is not None and not _SLUG_RE.match(config.only_member.lower()):
+    if config.only_member is not None and not is_member_slug(config.only_member.lower()):
         raise ConfigError(f"--only {config.only_member!r} is not a member slug (e.g. mongolia)")
     positive = {
         "concurrency": config.concurrency,
