@@ -123,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_config(args: argparse.Namespace) -> Config:
-    """The frozen Config from parsed options; raises ConfigError on contradictions."""
+    """The frozen Config from parsed options; raises ConfigError (from the Config's own checks)
+    for settings no run can work with."""
     fetch = FetchConfig(
         base_url=getattr(args, "base_url", FetchConfig.base_url),
         start_urls=tuple(getattr(args, "start_urls", ())),
@@ -140,23 +141,10 @@ def build_config(args: argparse.Namespace) -> Config:
         probe_ids=not getattr(args, "no_probe", False),
         progress=getattr(args, "progress", None),
     )
-    if fetch.concurrency < 1:
-        raise ConfigError("--concurrency must be at least 1")
-    if fetch.delay_s < 0:
-        raise ConfigError("--delay cannot be negative")
-    if fetch.max_pages is not None and fetch.max_pages < 1:
-        raise ConfigError("--max-pages must be at least 1")
-    if fetch.seed_file is not None and not fetch.seed_file.is_file():
-        raise ConfigError(f"--seed-file {fetch.seed_file} does not exist")
     workers = getattr(args, "workers", None)
-    if workers is not None and workers < 1:
-        raise ConfigError("--workers must be at least 1")
     transform = TransformConfig() if workers is None else TransformConfig(workers=workers)
-    max_shrink = getattr(args, "max_shrink", LoadConfig.max_shrink_ratio)
-    if not 0 <= max_shrink <= 1:
-        raise ConfigError("--max-shrink is a share between 0 and 1")
     load = LoadConfig(
-        max_shrink_ratio=max_shrink,
+        max_shrink_ratio=getattr(args, "max_shrink", LoadConfig.max_shrink_ratio),
         allow_shrink=getattr(args, "allow_shrink", False),
         allow_empty=getattr(args, "allow_empty", False),
     )

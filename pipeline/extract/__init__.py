@@ -32,10 +32,9 @@ def run_extract(config: Config, run_id: str, *, lock: bool = True) -> FetchSumma
 
     ``lock=False`` when the caller (the refresh orchestrator) already holds the raw/ lock.
     Raises LockHeld, RobotsDisallowed (robots.txt forbids everything, including a robots.txt
-    answering 5xx or unreachable), ConfigError, StoreCorrupt.
+    answering 5xx or unreachable), ConfigError (a malformed seed file), StoreCorrupt.
     """
     fetch = config.fetch
-    settings.check(fetch)
     seeds = parse_seed_file(fetch.seed_file, fetch.base_url) if fetch.seed_file else []
     guard: AbstractContextManager[None] = raw_lock(config.raw_dir) if lock else nullcontext()
     with guard, RawStore(config.raw_dir, writable=True) as store:

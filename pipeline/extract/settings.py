@@ -8,47 +8,13 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from pipeline.config import FetchConfig
-from pipeline.errors import ConfigError
-from pipeline.ids import is_member_slug
-from pipeline.urls import LANGUAGES, member_url, same_site, site_root
+from pipeline.urls import member_url, site_root
 
 # The site's member listing. No archived copy shows its real path; "/our-members/" is the best
 # guess. A wrong guess fails loudly (the start page is reported as failed) and --start-url
 # replaces it; the seed file and ID probes do not depend on it. The demo site serves the
 # listing here and at /members/.
 DEFAULT_START_PATH = "/our-members/"
-
-
-def check(config: FetchConfig) -> None:
-    """Raise ConfigError for settings no run can work with."""
-    parts = urlsplit(config.base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"base URL {config.base_url!r} is not an http(s) URL with a host")
-    if config.language not in LANGUAGES:
-        raise ConfigError(f"language {config.language!r}: expected one of {LANGUAGES}")
-    if config.only_member is not None and not is_member_slug(config.only_member.lower()):
-        raise ConfigError(f"--only {config.only_member!r} is not a member slug (e.g. mongolia)")
-    positive = {
-        "concurrency": config.concurrency,
-        "max_attempts": config.max_attempts,
-        "probe_misses": config.probe_misses,
-        "max_redirects": config.max_redirects,
-        "max_body_bytes": config.max_body_bytes,
-        "sitemap_max_bytes": config.sitemap_max_bytes,
-    }
-    for name, value in positive.items():
-        if value < 1:
-            raise ConfigError(f"{name} must be at least 1 (got {value})")
-    if config.max_pages is not None and config.max_pages < 1:
-        raise ConfigError("max_pages must be at least 1")
-    timings = (config.delay_s, config.backoff_base_s, config.backoff_max_s, config.max_delay_s)
-    if min(timings) < 0 or config.connect_timeout_s <= 0 or config.read_timeout_s <= 0:
-        raise ConfigError("delays cannot be negative and timeouts must be positive")
-    if config.seed_file is not None and not config.seed_file.is_file():
-        raise ConfigError(f"seed file {config.seed_file} does not exist")
-    for url in start_urls(config):
-        if not same_site(url, config.base_url):
-            raise ConfigError(f"start URL {url} is not on {site_root(config.base_url)}")
 
 
 def start_urls(config: FetchConfig) -> list[str]:
