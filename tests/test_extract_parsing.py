@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import FetchConfig
-from pipeline.extract.links import extract_links, parse_seed_file
+from pipeline.extract.discovery.links import extract_links
+from pipeline.extract.discovery.seeds import parse_seed_file
+from pipeline.extract.discovery.sitemaps import SitemapError, changed_by, parse_sitemap
 from pipeline.extract.ratelimit import RECOVERY_SUCCESSES, HostThrottle
 from pipeline.extract.retry import backoff_s, parse_retry_after
-from pipeline.extract.sitemaps import SitemapError, changed_by, parse_sitemap
 from pipeline.urls import CommitmentRef
 
 NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)

@@ -1,33 +1,14 @@
-"""Checking a FetchConfig before a run, and what its defaults mean on the site."""
+"""The HTTP client the fetcher uses: headers, timeouts, one kept-alive connection, no redirects
+followed on its own (the fetcher checks each hop)."""
 
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
 from pipeline.config import FetchConfig
-from pipeline.urls import member_url, site_root
-
-# The site's member listing. No archived copy shows its real path; "/our-members/" is the best
-# guess. A wrong guess fails loudly (the start page is reported as failed) and --start-url
-# replaces it; the seed file and ID probes do not depend on it. The demo site serves the
-# listing here and at /members/.
-DEFAULT_START_PATH = "/our-members/"
-
-
-def start_urls(config: FetchConfig) -> list[str]:
-    """The link crawl's start pages: the configured ones, else the member's own page with
-    --only, else the member listing in the run's language."""
-    if not config.crawl_links:
-        return []
-    if config.start_urls:
-        return [urljoin(config.base_url, url) for url in config.start_urls]
-    if config.only_member is not None:
-        return [member_url(config.only_member, config.base_url, config.language)]
-    prefix = "" if config.language == "en" else f"/{config.language}"
-    return [site_root(config.base_url) + prefix + DEFAULT_START_PATH]
 
 
 def http_client(config: FetchConfig, connections: int = 1) -> httpx.AsyncClient:

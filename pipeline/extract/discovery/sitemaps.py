@@ -1,12 +1,14 @@
-"""Sitemap and sitemap-index parsing: gzip or plain, size-capped, no entity expansion.
+"""Discovery by sitemaps: the sitemap step, and sitemap and sitemap-index parsing (gzip or plain,
+size-capped, no entity expansion).
 
-Pure functions on bytes; fetching is the crawler's job. ``lastmod`` is turned into the latest
+The parsing functions are pure, on bytes. ``lastmod`` is turned into the latest
 moment the change could have happened (a date alone means "some time that day"), so comparing
 it with our last check never skips a page that changed after it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -16,6 +18,11 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from pipeline.errors import ExtractError
+from pipeline.extract.fetcher import Expect, FetchGaveUp
+from pipeline.extract.retry import GONE_STATUSES
+from pipeline.extract.steps import StepContext
+from pipeline.extract.tasks import Task, task
+from pipeline.urls import same_site
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -102,3 +109,58 @@ def changed_by(lastmod: str | None) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC) + timedelta(hours=12)  # zone unknown: the latest
     return moment.astimezone(UTC).replace(microsecond=0) + timedelta(seconds=1)
+
+
+async def read_sitemap(ctx: StepContext, item: Task) -> list[Task]:
+    """The step of a sitemap or sitemap index: what it lists, with lastmod, is offered to the
+    frontier (a 304 takes the entries recorded for the stored copy)."""
+    url, config = item.url, ctx.config
+    expect = Expect(config.sitemap_max_bytes, html_only=False)
+    try:
+        fetched, cached = await ctx.fetch_document(url, expect)
+    except FetchGaveUp as exc:
+        ctx.tally.fail(url, f"sitemap: {exc}")
+        return []
+    if fetched.status in GONE_STATUSES:
+        ctx.tally.fail(url, f"sitemap: HTTP {fetched.status}")
+        return []
+    if cached is None:
+        assert fetched.body is not None
+        try:
+            found = await asyncio.to_thread(parse_sitemap, fetched.body, expect.max_bytes)
+        except SitemapError as exc:
+            ctx.tally.fail(url, f"sitemap: {exc}")
+            return []
+        cached = [_encode("S", e) for e in found.children] + [_encode("U", e) for e in found.urls]
+        body = await asyncio.to_thread(ctx.store.write_body, fetched.body)
+        ctx.record_document(url, "sitemap", fetched, body, cached)
+    return _follow_sitemap(ctx, cached, item.depth)
+
+
+def _follow_sitemap(ctx: StepContext, lines: list[str], depth: int) -> list[Task]:
+    config = ctx.config
+    tasks: list[Task] = []
+    for line in lines:
+        kind, loc, stamp = line.split("\t")
+        if kind == "S":
+            if depth + 1 > config.sitemap_max_depth:
+                ctx.tally.fail(loc, f"sitemap nested deeper than {config.sitemap_max_depth}")
+            elif same_site(loc, config.base_url):
+                tasks.append(task("sitemap", loc, depth=depth + 1))
+            continue
+        entry = _decode(loc, stamp)
+        offered = ctx.frontier.offer_link(entry.url, entry.changed_by)
+        if offered is not None and offered[0] == "commitment":
+            tasks.append(task("commitment", offered[1]))
+        elif offered is not None and config.crawl_links:
+            tasks.append(task("page", offered[1]))
+    return tasks
+
+
+def _encode(kind: str, entry: SitemapEntry) -> str:
+    stamp = entry.changed_by.isoformat() if entry.changed_by else ""
+    return f"{kind}\t{entry.url}\t{stamp}"
+
+
+def _decode(url: str, stamp: str) -> SitemapEntry:
+    return SitemapEntry(url, datetime.fromisoformat(stamp) if stamp else None)
