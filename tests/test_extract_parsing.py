@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import FetchConfig
+from pipeline.errors import SitemapError
 from pipeline.extract.discovery.links import extract_links
 from pipeline.extract.discovery.seeds import parse_seed_file
-from pipeline.extract.discovery.sitemaps import SitemapError, changed_by, parse_sitemap
+from pipeline.extract.discovery.sitemaps import changed_by, parse_sitemap
 from pipeline.extract.ratelimit import RECOVERY_SUCCESSES, HostThrottle
 from pipeline.extract.retry import backoff_s, parse_retry_after
 from pipeline.urls import CommitmentRef

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from pipeline.errors import FetchGaveUp
 from pipeline.extract.discovery.links import (
     follow_cached_links,
     follow_links,
     keep_body_and_links,
 )
-from pipeline.extract.fetcher import Fetched, FetchGaveUp
+from pipeline.extract.fetcher import Fetched
 from pipeline.extract.retry import GONE_STATUSES
 from pipeline.extract.steps import StepContext
 from pipeline.extract.tasks import Task

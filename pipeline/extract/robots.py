@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from protego import Protego
 
-from pipeline.extract.fetcher import Expect, FetchGaveUp
+from pipeline.errors import FetchGaveUp
+from pipeline.extract.fetcher import Expect
 from pipeline.extract.retry import GONE_STATUSES
 from pipeline.extract.steps import StepContext
 from pipeline.urls import site_root

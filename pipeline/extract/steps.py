@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pipeline.clock import utc_now
 from pipeline.config import FetchConfig
+from pipeline.errors import FetchGaveUp
 from pipeline.extract.discovery.frontier import Frontier
-from pipeline.extract.fetcher import Expect, Fetched, Fetcher, FetchGaveUp
+from pipeline.extract.fetcher import Expect, Fetched, Fetcher
 from pipeline.extract.summary import Tally
 from pipeline.raw import BodyRef, FetchRecord, RawStore
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from pipeline.config import FetchConfig
-from pipeline.extract.fetcher import FetchGaveUp
+from pipeline.errors import FetchGaveUp
 from pipeline.extract.retry import GONE_STATUSES
 from pipeline.extract.steps import StepContext
 from pipeline.extract.tasks import Task, task

@@ -4,8 +4,8 @@ member, so this finds commitments that no list or sitemap names yet."""
 
 from __future__ import annotations
 
+from pipeline.errors import FetchGaveUp
 from pipeline.extract.discovery.frontier import Frontier
-from pipeline.extract.fetcher import FetchGaveUp
 from pipeline.extract.retry import GONE_STATUSES
 from pipeline.extract.steps import StepContext
 from pipeline.extract.tasks import ProbeTarget, Task, task

@@ -17,19 +17,14 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from pipeline.errors import ExtractError
-from pipeline.extract.fetcher import Expect, FetchGaveUp
+from pipeline.errors import FetchGaveUp, SitemapError
+from pipeline.extract.fetcher import Expect
 from pipeline.extract.retry import GONE_STATUSES
 from pipeline.extract.steps import StepContext
 from pipeline.extract.tasks import Task, task
 from pipeline.urls import same_site
 
 _GZIP_MAGIC = b"\x1f\x8b"
-
-
-class SitemapError(ExtractError):
-    """Raised when a sitemap cannot be used: not XML, not a sitemap, a DTD or entities in it
-    (refused, never expanded), or larger than the configured cap once decompressed."""
 
 
 @dataclass(frozen=True, slots=True)
