@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from pipeline.records import MISSING_EXTRA
 from pipeline.vocab import default_vocabulary
 
 LIST_SEPARATOR = " | "  # how list<string> cells are joined in the CSV files
-MISSING_EXTRA = ("absent", "empty", "unrecognized")
 REPORT_TYPES = default_vocabulary().report_types
 TEMPLATES = ("T1", "T2", "T3", "T4", "unknown")
 VALUE_STATUSES = ("known", "missing", "free_text", "unknown")

@@ -18,7 +18,15 @@ from visible_text import collapse, visible_text
 
 from demosite.content import PageContent, content_specs
 from demosite.render import MARKUPS
-from pipeline.records import Commitment, Institution, IrmReport, MemberListItem, PageField, Unknown
+from pipeline.records import (
+    MISSING_EXTRA,
+    Commitment,
+    Institution,
+    IrmReport,
+    MemberListItem,
+    PageField,
+    Unknown,
+)
 from pipeline.urls import canonical_url
 from pipeline.vocab import default_vocabulary
 
@@ -73,7 +81,7 @@ def test_expected_record_is_well_formed(name: str) -> None:
 def test_expected_commitment_follows_the_vocabulary(name: str) -> None:
     record = _load(name)["commitment"]
     vocab = default_vocabulary()
-    missing_codes = set(vocab.missing_codes()) | {"absent", "empty", "unrecognized"}
+    missing_codes = set(vocab.missing_codes()) | set(MISSING_EXTRA)
     for key, value in record.items():
         if key.endswith("_missing") and value is not None:
             assert value in missing_codes, (key, value)

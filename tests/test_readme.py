@@ -33,5 +33,5 @@ def test_every_cli_exit_code_is_documented():
     from pipeline import exit_codes
 
     codes = {value for name, value in vars(exit_codes).items() if name.startswith("EXIT_")}
-    table = set(int(c) for c in re.findall(r"^\| (\d) \|", README, flags=re.MULTILINE))
+    table = set(int(c) for c in re.findall(r"^\| (\d+) \|", README, flags=re.MULTILINE))
     assert codes <= table, f"undocumented exit codes: {sorted(codes - table)}"

@@ -76,7 +76,8 @@ def _parse_chunk(raw_dir: Path, pages: Sequence[StoredPage]) -> _ChunkResult:
                 result.failures.append(PageFailure(page.url, str(exc)))
                 continue
             except Exception as exc:
-                # and counted as a failed page (exit code 3); it must not sink the other 6,000.
+                # A parser bug on one page is logged with its traceback and counted as a
+                # failed page (exit code 3); it must not sink the other 6,000.
                 log.exception("parser crashed on %s", page.url)
                 result.failures.append(PageFailure(page.url, f"parser error: {exc!r}"))
                 continue

@@ -1,37 +1,16 @@
-"""Command-line interface: a thin layer that builds the frozen Config from options, calls the
-library, and turns the library's exceptions into one-line messages and exit codes.
-
-"""
+"""The command line's options: the argument parser and the frozen Config built from it."""
 
 from __future__ import annotations
 
 import argparse
-import logging
-import os
-import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.config import Config, FetchConfig, LoadConfig, TransformConfig
-from pipeline.errors import (
-    ConfigError,
-    LockHeld,
-    NotACommitmentPage,
-    ParseError,
-    PipelineError,
-    VocabularyError,
-)
-from pipeline.exit_codes import (
-    EXIT_LOCKED,
-    EXIT_NOT_COMMITMENT,
-    EXIT_NOT_PUBLISHED,
-    EXIT_OK,
-    EXIT_USAGE,
-    MEANINGS,
-)
+from pipeline.exit_codes import MEANINGS
 
-log = logging.getLogger("pipeline")
+DESCRIPTION = """Command-line interface: a thin layer that builds the frozen Config from options,
+calls the library, and turns the library's exceptions into one-line messages and exit codes."""
 
 
 def _add_extract_options(parser: argparse.ArgumentParser) -> None:
@@ -92,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         epilog=f"exit codes (also in the README, for cron):\n{codes}",
         prog="python -m pipeline",
-        description=__doc__,
+        description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ogp-pipeline {__version__}")
@@ -155,63 +134,3 @@ def build_config(args: argparse.Namespace) -> Config:
         transform=transform,
         load=load,
     )
-
-
-def _command(name: str) -> Callable[[argparse.Namespace], int]:
-    # Imported lazily so that `parse` does not pay for httpx, and `extract` not for pyarrow.
-    if name == "parse":
-        from pipeline.commands import run_parse
-
-        return run_parse
-    if name == "extract":
-        from pipeline.commands import run_extract_command
-
-        return lambda args: run_extract_command(build_config(args))
-    if name == "transform":
-        from pipeline.commands import run_transform_command
-
-        return lambda args: run_transform_command(build_config(args))
-    if name == "refresh":
-        from pipeline.commands import run_refresh_command
-
-        return lambda args: run_refresh_command(build_config(args))
-    if name == "data-dictionary":
-        from pipeline.commands import run_data_dictionary
-
-        return run_data_dictionary
-    raise AssertionError(f"unhandled command {name}")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # httpx logs every request at INFO: a nightly run would print thousands of lines.
-    logging.getLogger("httpx").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
-    try:
-        return _command(args.command)(args)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except LockHeld as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_LOCKED
-    except NotACommitmentPage as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_NOT_COMMITMENT
-    except (ParseError, VocabularyError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_NOT_COMMITMENT
-    except PipelineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_NOT_PUBLISHED
-    except BrokenPipeError:
-        # stdout closed early (`... | head`): not an error of ours; silence the flush at exit.
-        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - replaces the closed stream
-        return EXIT_OK
-    except KeyboardInterrupt:
-        print("interrupted; rerun to resume", file=sys.stderr)
-        return 130

@@ -6,13 +6,13 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 from pipeline.clock import new_run_id
 from pipeline.config import Config
 from pipeline.errors import ConfigError, NotACommitmentPage
-from pipeline.exit_codes import EXIT_NOT_COMMITMENT, EXIT_OK, EXIT_PARTIAL
+from pipeline.exit_codes import EXIT_NOT_COMMITMENT, EXIT_OK, EXIT_STALE, exit_code_of_finish
+from pipeline.json_values import json_default
 from pipeline.records import ParsedPage
 
 
@@ -21,9 +21,8 @@ def run_extract_command(config: Config) -> int:
 
     summary = run_extract(config, new_run_id())
     print(summary.render(), file=sys.stderr)
-    # An interrupted run did not get every page either: cron must not read it as success.
-    incomplete = summary.failed or summary.finish_reason == "interrupted"
-    return EXIT_PARTIAL if incomplete else EXIT_OK
+    # Pages that failed make any run partial; otherwise the way it ended decides.
+    return exit_code_of_finish("partial" if summary.failed else summary.finish_reason)
 
 
 def _html_files(paths: list[Path]) -> list[Path]:
@@ -40,16 +39,9 @@ def _html_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _json_value(value: object) -> object:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
-
-
 def _print_page(page: ParsedPage, fmt: str) -> None:
-    record = {k: _json_value(v) for k, v in asdict(page.commitment).items()}
+    # Through JSON and back: dates become ISO text, tuples lists, as in the json format.
+    record = json.loads(json.dumps(asdict(page.commitment), default=json_default))
     if fmt == "json":
         print(json.dumps(record, ensure_ascii=False))
         return
@@ -90,11 +82,11 @@ def _run(config: Config, *, fetch_pages: bool) -> int:
     import pyarrow as pa
 
     from pipeline.refresh import run_pipeline
+    from pipeline.report import RunReport
 
     # The system allocator hands freed memory back to the OS; Arrow's default (mimalloc) keeps
     # it, which on a 6,500-page refresh put ~100 MB more on the peak for no speed gain here.
     pa.set_memory_pool(pa.system_memory_pool())
-    from pipeline.report import RunReport
 
     def show(report: RunReport) -> None:
         print(report.render(), file=sys.stderr)
@@ -106,7 +98,7 @@ def _run(config: Config, *, fetch_pages: bool) -> int:
         f"see {outcome.processed_dir}/datapackage.json)",
         file=sys.stderr,
     )
-    return outcome.exit_code
+    return exit_code_of_finish(outcome.finish_reason)
 
 
 def run_transform_command(config: Config) -> int:
@@ -130,5 +122,5 @@ def run_data_dictionary(args: argparse.Namespace) -> int:
             f"python -m pipeline data-dictionary > {args.check}",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_STALE
     return EXIT_OK
