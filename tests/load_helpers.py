@@ -10,8 +10,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline import PARSER_VERSION, __version__
-from pipeline.load.fields import is_string_list, vocabulary
+from pipeline.load.field_metadata import vocabulary
 from pipeline.schema import COMMITMENTS, DATA_TABLES, TableSpec
+from pipeline.tables import is_string_list
 
 FETCHED = datetime(2025, 3, 1, 6, 30, tzinfo=UTC)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.load import render_data_dictionary
-from pipeline.load.fields import description
+from pipeline.load.field_metadata import description
 from pipeline.schema import ALL_TABLES
 
 DATA_MD = Path(__file__).parents[1] / "docs" / "DATA.md"

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.load import build_table
 from pipeline.load.csvfile import list_survives_csv, parse_csv
-from pipeline.load.fields import is_string_list, vocabulary
+from pipeline.load.field_metadata import vocabulary
 from pipeline.load.write import sorted_table, write_table_files
 from pipeline.schema import ALL_TABLES, TableSpec
+from pipeline.tables import build_table, is_string_list
 
 Row = dict[str, object]
 

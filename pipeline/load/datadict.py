@@ -8,7 +8,7 @@ from importlib import resources
 
 import pyarrow as pa
 
-from pipeline.load.fields import description, is_ordered, vocabulary
+from pipeline.load.field_metadata import description, is_ordered, vocabulary
 from pipeline.load.prose import (
     CSV_FORMS,
     INTRO,

@@ -11,8 +11,8 @@ from pipeline.config import LIVE_SITE
 from pipeline.errors import NotACommitmentPage
 from pipeline.ids import COMMITMENT_ID, id_prefix
 from pipeline.records import Commitment, ParsedPage, Unknown
-from pipeline.transform.fields import interpret_fields
 from pipeline.transform.htmltext import Line, PageText, page_text
+from pipeline.transform.interpret import interpret_fields
 from pipeline.transform.memberlist import parse_member_list
 from pipeline.transform.scan import Regions, scan_regions
 from pipeline.urls import LANGUAGES, canonical_url, parse_commitment_url

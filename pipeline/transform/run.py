@@ -19,8 +19,9 @@ from pipeline.config import TransformConfig
 from pipeline.errors import ParseError
 from pipeline.raw import RawStore, StoredPage
 from pipeline.schema import COMMITMENTS, DATA_TABLES
+from pipeline.tables import table_from_columns
 from pipeline.transform.page import parse_commitment
-from pipeline.transform.rows import Provenance, add_page, empty_columns, to_table
+from pipeline.transform.rows import Provenance, add_page, empty_columns
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,9 @@ def _parse_chunk(raw_dir: Path, pages: Sequence[StoredPage]) -> _ChunkResult:
                 if u.kind in ("heading", "text", "repeated_label")
             )
             result.parsed += 1
-    result.tables = {spec.name: to_table(spec, columns[spec.name]) for spec in DATA_TABLES}
+    result.tables = {
+        spec.name: table_from_columns(spec, columns[spec.name]) for spec in DATA_TABLES
+    }
     result.peak_rss_kb = own_peak_rss_kb()
     return result
 
@@ -140,7 +143,7 @@ def _concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
     empty = empty_columns()
     return {
         spec.name: pa.concat_tables(
-            [to_table(spec, empty[spec.name])] + [part[spec.name] for part in parts]
+            [table_from_columns(spec, empty[spec.name])] + [part[spec.name] for part in parts]
         )
         for spec in DATA_TABLES
     }

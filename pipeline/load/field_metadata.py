@@ -6,8 +6,6 @@ import json
 
 import pyarrow as pa
 
-from pipeline.schema import TableSpec
-
 
 def description(field: pa.Field) -> str:
     return _metadata(field).get("description", "")
@@ -22,15 +20,6 @@ def vocabulary(field: pa.Field) -> tuple[str, ...] | None:
 def is_ordered(field: pa.Field) -> bool:
     """True when the vocabulary is a scale, listed from lowest to highest."""
     return _metadata(field).get("ordered") == "true"
-
-
-def is_string_list(type_: pa.DataType) -> bool:
-    return bool(pa.types.is_list(type_) and pa.types.is_string(type_.value_type))
-
-
-def key_text(spec: TableSpec, key: tuple[object, ...]) -> str:
-    """A row's primary key for error messages: "commitment_id='MN0002', position=3"."""
-    return ", ".join(f"{name}={value!r}" for name, value in zip(spec.primary_key, key, strict=True))
 
 
 def _metadata(field: pa.Field) -> dict[str, str]:
