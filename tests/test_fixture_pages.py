@@ -14,7 +14,7 @@ from visible_text import collapse, visible_lines, visible_text
 from demosite.chrome import words
 from demosite.content import FieldShown, PageContent, content_specs
 from demosite.render import MARKUPS
-from demosite.soup import _DESIGN_TIP, _IMPLEMENTATION_TIP
+from demosite.soup import DESIGN_TIP, IMPLEMENTATION_TIP
 from pipeline.ids import COMMITMENT_ID
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -103,9 +103,9 @@ def test_hidden_text_and_chrome_stay_out_of_the_visible_text(
     if markup == "soup":
         hidden += [f.glossary for f in content.fields() if f.glossary]
         if any(block.info_icon for block in content.blocks):
-            hidden += [_DESIGN_TIP]
+            hidden += [DESIGN_TIP]
         if sum(block.info_icon for block in content.blocks) > 1:
-            hidden += [_IMPLEMENTATION_TIP]
+            hidden += [IMPLEMENTATION_TIP]
     for snippet in hidden:
         assert snippet in html, snippet  # the page does carry it, so the next check means something
         assert snippet[:40] not in text

@@ -1,5 +1,5 @@
-"""Thousands of realistic, varied, deterministic commitment pages for benchmarks and the demo
-site's large mode.
+"""Thousands of realistic, varied, deterministic commitment pages for the benchmarks (served by
+``python -m bench.serve_synthetic N``), rendered with the demo site's heavy chrome.
 
 Pages come member by member from a generator: only one member's plan (IDs, titles, years,
 areas: a few KB) and one page of HTML are held at a time, so 6,500 pages of 100-200 KB never
