@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from loopback import fast_config
 
 from demosite.demo import demo_site_pages
 from demosite.faults import Status
@@ -20,6 +19,7 @@ from pipeline.errors import PublishRefused
 from pipeline.raw import raw_lock
 from pipeline.refresh import run_pipeline
 from pipeline.schema import DATA_TABLES, TABLES_BY_NAME
+from tests.loopback import fast_config
 
 PAGES = demo_site_pages()
 ENGLISH_IDS = sorted(p.commitment_id for p in PAGES if p.language == "en")

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from load_helpers import reader_view, sample_run, sample_tables
 
 from pipeline.config import LoadConfig
 from pipeline.load import publish
+from tests.load.helpers import reader_view, sample_run, sample_tables
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +54,7 @@ def start_child(
     source: Path, processed: Path, run_id: str, file_limit: int = 0
 ) -> subprocess.Popen[str]:
     run = json.dumps(sample_run(run_id), default=lambda value: value.isoformat())
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-c", CHILD, str(source), str(processed), run, str(file_limit)]
     return subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

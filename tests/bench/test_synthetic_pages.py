@@ -10,11 +10,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 import pytest
-from visible_text import visible_lines, visible_text
 
 from bench.synthetic_pages import synthetic_pages
 from demosite.members import all_members
 from demosite.pages import DemoPage
+from tests.visible_text import visible_lines, visible_text
 
 SAMPLE = list(synthetic_pages(2000, seed=7))
 

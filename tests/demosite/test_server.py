@@ -11,10 +11,11 @@ from dataclasses import replace
 
 import httpx
 import pytest
-from loopback import Demo, demo_site
 
 from demosite.faults import Oversize, Redirect, Reset, Stall, Status, Truncate, WrongType
 from demosite.sample import sample_pages
+from tests.loopback import Demo, demo_site
+from tests.paths import ROOT
 
 
 @pytest.fixture
@@ -172,7 +173,9 @@ def test_request_log_records_what_tests_assert_on(demo: Demo, client: httpx.Clie
 
 def test_serve_subcommand_prints_its_url_and_serves() -> None:
     command = [sys.executable, "-m", "demosite", "serve", "--port", "0", "--sample", "5"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
     try:
         assert process.stdout is not None
         base_url = process.stdout.readline().strip()

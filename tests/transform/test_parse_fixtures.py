@@ -13,8 +13,8 @@ import pytest
 from pipeline.errors import NotACommitmentPage
 from pipeline.records import ParsedPage
 from pipeline.transform import parse_commitment
+from tests.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = sorted((FIXTURES / "expected").glob("*.json"))
 MARKUPS = ("p", "dl", "table", "soup")
 CASES = [(path, markup) for path in EXPECTED for markup in MARKUPS]

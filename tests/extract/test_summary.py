@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from loopback import demo_site, fast_config
 
 from demosite.faults import Status
 from demosite.sample import sample_pages
 from pipeline.extract import FailedFetch, FetchSummary, run_extract
+from tests.loopback import demo_site, fast_config
 
 
 def test_summary_is_json_able_and_renders_every_section(tmp_path: Path) -> None:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from visible_text import collapse
 
 from demosite.content import ContentError, FieldShown, PageContent, content_from_dict, content_specs
 from pipeline.urls import parse_commitment_url
 from pipeline.vocab import default_vocabulary
+from tests.paths import FIXTURES
+from tests.visible_text import collapse
 
-REFERENCE = Path(__file__).resolve().parent / "fixtures" / "reference"
+REFERENCE = FIXTURES / "reference"
 SPECS = content_specs()
 
 

@@ -6,13 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from loopback import demo_site, fast_config
 
 from demosite.pages import DemoPage
 from demosite.sample import commitment_html, sample_pages
 from pipeline.errors import ConfigError
 from pipeline.extract import run_extract
 from pipeline.raw import RawStore
+from tests.loopback import demo_site, fast_config
 
 ALL_SOURCES_OFF = {"use_sitemaps": False, "crawl_links": False, "probe_ids": False}
 

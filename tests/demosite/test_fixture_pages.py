@@ -3,35 +3,23 @@ content spec says it shows (and nothing hidden leaks into the visible text)."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
-from types import ModuleType
 
 import pytest
-from visible_text import collapse, visible_lines, visible_text
 
 from demosite.chrome import words
 from demosite.content import FieldShown, PageContent, content_specs
 from demosite.render import MARKUPS
 from demosite.soup import DESIGN_TIP, IMPLEMENTATION_TIP
 from pipeline.ids import COMMITMENT_ID
+from tests.fixtures.render_fixtures import fixture_pages
+from tests.paths import FIXTURES
+from tests.visible_text import collapse, visible_lines, visible_text
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAGES = FIXTURES / "pages"
 
 
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "render_fixtures", FIXTURES / "render_fixtures.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-RENDERED: dict[str, str] = _load_script().fixture_pages()
+RENDERED: dict[str, str] = fixture_pages()
 CASES = [(content, markup) for content in content_specs() for markup in MARKUPS]
 
 
@@ -42,10 +30,10 @@ def _page(content: PageContent, markup: str) -> str:
 @pytest.mark.parametrize("name", sorted(RENDERED))
 def test_committed_page_is_what_the_renderer_produces(name: str) -> None:
     path = PAGES / name
-    assert path.is_file(), f"{name} is missing: run tests/fixtures/render_fixtures.py"
+    assert path.is_file(), f"{name} is missing: run python -m tests.fixtures.render_fixtures"
     committed = path.read_bytes()
     assert committed == RENDERED[name].encode("utf-8"), (
-        f"{name} differs from the renderer's output: run tests/fixtures/render_fixtures.py "
+        f"{name} differs from the renderer's output: run python -m tests.fixtures.render_fixtures "
         "and review the diff"
     )
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from demosite.demo import demo_site_pages
+from tests.paths import ROOT
 
 
 def run_demo(folder):
@@ -15,6 +16,7 @@ def run_demo(folder):
         text=True,
         check=False,
         timeout=300,
+        cwd=ROOT,  # the demo site is run from the repository root, not installed
     )
 
 

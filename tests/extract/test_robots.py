@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 
 import pytest
-from loopback import demo_site, fast_config
 
 from demosite.faults import Status
 from demosite.sample import sample_pages
@@ -14,6 +13,7 @@ from pipeline.errors import RobotsDisallowed
 from pipeline.extract import run_extract
 from pipeline.extract.ratelimit import HostThrottle
 from pipeline.raw import RawStore
+from tests.loopback import demo_site, fast_config
 
 NO_PROBES = {"use_sitemaps": False, "probe_ids": False}
 

@@ -10,12 +10,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from load_helpers import file_hashes, reader_view, sample_run, sample_tables
 
 from pipeline.config import LoadConfig
 from pipeline.errors import ProcessedCorrupt, PublishRefused, ValidationFailed
 from pipeline.load import publish, read_published, record_unpublished_run
 from pipeline.schema import DATA_TABLES, TABLES_BY_NAME
+from tests.load.helpers import file_hashes, reader_view, sample_run, sample_tables
 
 CONFIG = LoadConfig()
 RUN_1, RUN_2, RUN_3 = "20250301T060000Z-0001", "20250302T060000Z-0002", "20250303T060000Z-0003"

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from loopback import body_files, demo_site, fast_config, page_rows
 
 from demosite.faults import IgnoreValidators, Status
 from demosite.sample import sample_pages
@@ -20,6 +19,7 @@ from pipeline.errors import LockHeld
 from pipeline.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
 from pipeline.extract import run_extract
 from pipeline.raw import RawStore, raw_lock
+from tests.loopback import body_files, demo_site, fast_config, page_rows
 
 
 def current(raw_dir: Path) -> list[tuple[str, str, object, str]]:

@@ -12,10 +12,11 @@ import sys
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
-from visible_text import visible_lines
 
 from demosite.content import PageContent, content_spec, content_specs
 from demosite.render import MARKUPS, render
+from tests.paths import ROOT
+from tests.visible_text import visible_lines
 
 SPECS = content_specs()
 _NUMBER = re.compile(r"^\d+\. ")
@@ -49,7 +50,12 @@ def test_rendering_is_deterministic_across_processes() -> None:
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}  # a different str hash than this process
     out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=ROOT,
     )
     assert out.stdout.split() == here
 

@@ -9,7 +9,6 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-from loopback import Demo, demo_site, fast_config, page_rows
 
 from demosite.faults import Fault, Oversize, Redirect, Reset, Stall, Status, Truncate, WrongType
 from demosite.sample import sample_pages
@@ -17,6 +16,7 @@ from demosite.server import serve_in_thread
 from demosite.site import Site
 from pipeline.extract import FetchSummary, run_extract
 from pipeline.raw import RawStore
+from tests.loopback import Demo, demo_site, fast_config, page_rows
 
 SEED_ONLY = {"use_sitemaps": False, "crawl_links": False, "probe_ids": False}
 

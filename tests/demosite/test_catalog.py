@@ -6,11 +6,11 @@ from collections import Counter
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
-from visible_text import visible_lines
 
 from demosite.catalog import demo_pages
 from demosite.content import content_specs
 from demosite.pages import DemoPage
+from tests.visible_text import visible_lines
 
 PAGES = demo_pages()
 

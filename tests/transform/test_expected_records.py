@@ -10,11 +10,9 @@ import dataclasses
 import json
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-from visible_text import collapse, visible_text
 
 from demosite.content import PageContent, content_specs
 from demosite.render import MARKUPS
@@ -29,8 +27,9 @@ from pipeline.records import (
 )
 from pipeline.urls import canonical_url
 from pipeline.vocab import default_vocabulary
+from tests.paths import FIXTURES
+from tests.visible_text import collapse, visible_text
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SPECS = {content.name: content for content in content_specs()}
 EXPECTED = {path.stem: path for path in sorted((FIXTURES / "expected").glob("*.json"))}
 TOP_KEYS = {

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pipeline.load import render_data_dictionary
 from pipeline.load.field_metadata import description
 from pipeline.schema import ALL_TABLES
+from tests.paths import ROOT
 
-DATA_MD = Path(__file__).parents[1] / "docs" / "DATA.md"
+DATA_MD = ROOT / "docs" / "DATA.md"
 
 
 def test_committed_data_dictionary_is_up_to_date() -> None:

@@ -7,12 +7,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from load_helpers import reader_view, sample_run, sample_tables
 
 from pipeline.config import LoadConfig
 from pipeline.errors import ValidationFailed
 from pipeline.load import publish, validate_tables
 from pipeline.schema import TABLES_BY_NAME
+from tests.load.helpers import reader_view, sample_run, sample_tables
 
 
 def replace_column(
