@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from demosite.demo import demo_site_pages
 from tests.paths import ROOT
 
 
@@ -20,8 +19,8 @@ def run_demo(folder):
     )
 
 
-def test_the_demo_site_has_several_members_templates_and_markups():
-    pages = demo_site_pages()
+def test_the_demo_site_has_several_members_templates_and_markups(catalog_pages):
+    pages = catalog_pages
     assert len({p.member_slug for p in pages}) >= 6
     assert {p.language for p in pages} == {"en", "es"}
     html = " ".join(p.html for p in pages)

@@ -20,6 +20,7 @@ from tests.paths import ROOT
 
 @pytest.fixture
 def demo() -> Iterator[Demo]:
+    """Overrides the shared ``demo``: six pages, one of them in Spanish too, with sitemaps."""
     pages = sample_pages(6, member_count=2)
     spanish = replace(pages[0], language="es")
     with demo_site([*pages, spanish], sitemaps=True) as running:

@@ -43,11 +43,10 @@ def page_requests(demo: Demo) -> list[int]:
     ids=["seconds", "http-date"],
 )
 def test_429_with_retry_after_pauses_the_host_then_succeeds(
-    tmp_path: Path, retry_after: str
+    demo: Demo, tmp_path: Path, retry_after: str
 ) -> None:
-    with demo_site() as demo:
-        summary = fetch_one(demo, tmp_path / "raw", Status(429, retry_after))
-        statuses = page_requests(demo)
+    summary = fetch_one(demo, tmp_path / "raw", Status(429, retry_after))
+    statuses = page_requests(demo)
     assert statuses == [429, 200]
     assert summary.fetched == 1 and not summary.failed
     assert summary.retries_by_reason == {"429": 1}
@@ -57,18 +56,16 @@ def test_429_with_retry_after_pauses_the_host_then_succeeds(
     assert summary.pause_seconds == pytest.approx(0.05)
 
 
-def test_429s_without_retry_after_double_the_host_delay(tmp_path: Path) -> None:
-    with demo_site() as demo:
-        summary = fetch_one(demo, tmp_path / "raw", Status(429), Status(429))
+def test_429s_without_retry_after_double_the_host_delay(demo: Demo, tmp_path: Path) -> None:
+    summary = fetch_one(demo, tmp_path / "raw", Status(429), Status(429))
     # delay_s is 0: the first slowdown starts at backoff_base_s (0.001 s), the next doubles it.
     assert summary.pauses == 2 and summary.pause_seconds == pytest.approx(0.001 + 0.002)
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 408])
-def test_server_errors_are_retried_then_succeed(tmp_path: Path, status: int) -> None:
-    with demo_site() as demo:
-        summary = fetch_one(demo, tmp_path / "raw", Status(status), Status(status))
-        statuses = page_requests(demo)
+def test_server_errors_are_retried_then_succeed(demo: Demo, tmp_path: Path, status: int) -> None:
+    summary = fetch_one(demo, tmp_path / "raw", Status(status), Status(status))
+    statuses = page_requests(demo)
     assert statuses == [status, status, 200]
     assert summary.retries_by_reason == {str(status): 2}
     assert summary.requests_by_status[str(status)] == 2
@@ -83,12 +80,11 @@ def test_server_errors_are_retried_then_succeed(tmp_path: Path, status: int) -> 
     ids=["connection-reset", "truncated-body", "read-timeout"],
 )
 def test_transport_failures_are_retried_then_succeed(
-    tmp_path: Path, fault: Fault, reason: str
+    demo: Demo, tmp_path: Path, fault: Fault, reason: str
 ) -> None:
-    with demo_site() as demo:
-        # 0.3 s read timeout ends the stall; normal answers here take about a millisecond.
-        summary = fetch_one(demo, tmp_path / "raw", fault, read_timeout_s=0.3)
-        statuses = page_requests(demo)
+    # 0.3 s read timeout ends the stall; normal answers here take about a millisecond.
+    summary = fetch_one(demo, tmp_path / "raw", fault, read_timeout_s=0.3)
+    statuses = page_requests(demo)
     assert statuses[-1] == 200 and len(statuses) == 2
     assert summary.retries_by_reason == {reason: 1}
     assert summary.requests_by_status == {"200": 2, reason: 1}  # robots.txt + the page
@@ -144,13 +140,12 @@ def test_a_gone_page_that_comes_back_is_fetched_again(tmp_path: Path) -> None:
     assert summary.gone == () and summary.fetched == 1
 
 
-def test_redirect_loop_stops_and_is_reported(tmp_path: Path) -> None:
-    with demo_site() as demo:
-        path = demo.path("MN0001")
-        demo.site.redirect(path, "/loop-a/")
-        demo.site.redirect("/loop-a/", path)
-        summary = fetch_one(demo, tmp_path / "raw")
-        loop_requests = [r for r in demo.requests() if r.path in (path, "/loop-a/")]
+def test_redirect_loop_stops_and_is_reported(demo: Demo, tmp_path: Path) -> None:
+    path = demo.path("MN0001")
+    demo.site.redirect(path, "/loop-a/")
+    demo.site.redirect("/loop-a/", path)
+    summary = fetch_one(demo, tmp_path / "raw")
+    loop_requests = [r for r in demo.requests() if r.path in (path, "/loop-a/")]
     (failure,) = summary.failed
     assert failure.reason.startswith("redirect loop:")
     assert len(loop_requests) == 2  # each hop once: a loop is not retried
@@ -168,19 +163,17 @@ def test_off_site_redirect_is_refused_without_contacting_the_other_site(tmp_path
 
 
 @pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
-def test_oversize_page_is_refused(tmp_path: Path, declared: bool) -> None:
-    with demo_site() as demo:
-        fault = Oversize(300_000, declare_length=declared)
-        summary = fetch_one(demo, tmp_path / "raw", fault, max_body_bytes=100_000)
+def test_oversize_page_is_refused(demo: Demo, tmp_path: Path, declared: bool) -> None:
+    fault = Oversize(300_000, declare_length=declared)
+    summary = fetch_one(demo, tmp_path / "raw", fault, max_body_bytes=100_000)
     (failure,) = summary.failed
     assert "100000" in failure.reason and "cap" in failure.reason
     assert summary.fetched == 0 and not summary.retries_by_reason
     assert summary.bytes_downloaded < 300_000
 
 
-def test_non_html_answer_is_refused(tmp_path: Path) -> None:
-    with demo_site() as demo:
-        summary = fetch_one(demo, tmp_path / "raw", WrongType("application/pdf"))
+def test_non_html_answer_is_refused(demo: Demo, tmp_path: Path) -> None:
+    summary = fetch_one(demo, tmp_path / "raw", WrongType("application/pdf"))
     assert [f.reason for f in summary.failed] == ["not HTML: Content-Type application/pdf"]
 
 
@@ -203,10 +196,9 @@ def test_redirects_within_the_site_are_followed_to_a_renamed_member(tmp_path: Pa
     assert (stored.url, stored.member_slug) == (demo.url + new, "mongolia-2024")
 
 
-def test_user_agent_and_from_headers_are_sent(tmp_path: Path) -> None:
-    with demo_site() as demo:
-        fetch_one(demo, tmp_path / "raw", from_header="data-team@example.org")
-        requests = demo.requests()
+def test_user_agent_and_from_headers_are_sent(demo: Demo, tmp_path: Path) -> None:
+    fetch_one(demo, tmp_path / "raw", from_header="data-team@example.org")
+    requests = demo.requests()
     assert requests and all(r.from_header == "data-team@example.org" for r in requests)
     agent = requests[0].user_agent or ""
     assert agent.startswith("ogp-pipeline/") and "(+https://" in agent

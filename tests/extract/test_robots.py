@@ -13,7 +13,7 @@ from pipeline.errors import RobotsDisallowed
 from pipeline.extract import run_extract
 from pipeline.extract.ratelimit import HostThrottle
 from pipeline.raw import RawStore
-from tests.loopback import demo_site, fast_config
+from tests.loopback import Demo, demo_site, fast_config
 
 NO_PROBES = {"use_sitemaps": False, "probe_ids": False}
 
@@ -29,39 +29,35 @@ def test_disallowed_member_is_not_fetched(tmp_path: Path) -> None:
     assert summary.fetched == 3
 
 
-def test_rules_for_our_user_agent_win_over_the_wildcard(tmp_path: Path) -> None:
+def test_rules_for_our_user_agent_win_over_the_wildcard(demo: Demo, tmp_path: Path) -> None:
     robots = "User-agent: *\nDisallow: /\n\nUser-agent: ogp-pipeline\nAllow: /\n"
-    with demo_site() as demo:
-        demo.site.set_robots(robots)
-        summary = run_extract(fast_config(demo.url, tmp_path, **NO_PROBES), "run-1")
+    demo.site.set_robots(robots)
+    summary = run_extract(fast_config(demo.url, tmp_path, **NO_PROBES), "run-1")
     assert summary.fetched == 12 and not summary.failed
 
 
-def test_disallow_everything_raises(tmp_path: Path) -> None:
-    with demo_site() as demo:
-        demo.site.set_robots("User-agent: *\nDisallow: /\n")
-        with pytest.raises(RobotsDisallowed, match="nothing this run needs"):
-            run_extract(fast_config(demo.url, tmp_path), "run-1")
-        assert [r.path for r in demo.requests()] == ["/robots.txt"]
+def test_disallow_everything_raises(demo: Demo, tmp_path: Path) -> None:
+    demo.site.set_robots("User-agent: *\nDisallow: /\n")
+    with pytest.raises(RobotsDisallowed, match="nothing this run needs"):
+        run_extract(fast_config(demo.url, tmp_path), "run-1")
+    assert [r.path for r in demo.requests()] == ["/robots.txt"]
 
 
 @pytest.mark.parametrize("status", [404, 403, 410])
-def test_robots_4xx_means_allow_all(tmp_path: Path, status: int) -> None:
-    with demo_site() as demo:
-        demo.site.set_robots(status=status)
-        summary = run_extract(fast_config(demo.url, tmp_path, **NO_PROBES), "run-1")
+def test_robots_4xx_means_allow_all(demo: Demo, tmp_path: Path, status: int) -> None:
+    demo.site.set_robots(status=status)
+    summary = run_extract(fast_config(demo.url, tmp_path, **NO_PROBES), "run-1")
     assert summary.robots.startswith(f"robots.txt {status}: unavailable, so everything is allowed")
     assert summary.fetched == 12
 
 
 @pytest.mark.parametrize("status", [503, 500, 429])
-def test_robots_5xx_means_disallow_all(tmp_path: Path, status: int) -> None:
-    with demo_site() as demo:
-        demo.site.set_robots(status=status)
-        with pytest.raises(RobotsDisallowed, match="everything is disallowed"):
-            run_extract(fast_config(demo.url, tmp_path), "run-1")
-        robots_requests = [r for r in demo.requests() if r.path == "/robots.txt"]
-        others = [r for r in demo.requests() if r.path != "/robots.txt"]
+def test_robots_5xx_means_disallow_all(demo: Demo, tmp_path: Path, status: int) -> None:
+    demo.site.set_robots(status=status)
+    with pytest.raises(RobotsDisallowed, match="everything is disallowed"):
+        run_extract(fast_config(demo.url, tmp_path), "run-1")
+    robots_requests = [r for r in demo.requests() if r.path == "/robots.txt"]
+    others = [r for r in demo.requests() if r.path != "/robots.txt"]
     assert len(robots_requests) == 3  # retried like any page (max_attempts=3), then given up
     assert others == []
 
@@ -74,11 +70,10 @@ def test_robots_unreachable_means_disallow_all(tmp_path: Path) -> None:
         run_extract(fast_config(url, tmp_path), "run-1")
 
 
-def test_robots_recovering_after_a_503_is_used(tmp_path: Path) -> None:
-    with demo_site() as demo:
-        demo.server.faults.push("/robots.txt", Status(503))
-        demo.site.set_robots("User-agent: *\nDisallow: /members/romania/\n")
-        summary = run_extract(fast_config(demo.url, tmp_path, **NO_PROBES), "run-1")
+def test_robots_recovering_after_a_503_is_used(demo: Demo, tmp_path: Path) -> None:
+    demo.server.faults.push("/robots.txt", Status(503))
+    demo.site.set_robots("User-agent: *\nDisallow: /members/romania/\n")
+    summary = run_extract(fast_config(demo.url, tmp_path, **NO_PROBES), "run-1")
     assert summary.fetched == 8 and summary.retries_by_reason == {"503": 1}
 
 
