@@ -14,6 +14,8 @@ from demosite.faults import Fault, Oversize, Redirect, Reset, Stall, Status, Tru
 from demosite.sample import sample_pages
 from demosite.server import serve_in_thread
 from demosite.site import Site
+from pipeline import __version__
+from pipeline.config import default_user_agent
 from pipeline.extract import FetchSummary, run_extract
 from pipeline.raw import RawStore
 from tests.loopback import Demo, demo_site, fast_config, page_rows
@@ -200,5 +202,5 @@ def test_user_agent_and_from_headers_are_sent(demo: Demo, tmp_path: Path) -> Non
     fetch_one(demo, tmp_path / "raw", from_header="data-team@example.org")
     requests = demo.requests()
     assert requests and all(r.from_header == "data-team@example.org" for r in requests)
-    agent = requests[0].user_agent or ""
-    assert agent.startswith("ogp-pipeline/") and "(+https://" in agent
+    assert {r.user_agent for r in requests} == {default_user_agent()}
+    assert default_user_agent().startswith(f"ogp-pipeline/{__version__} (+https://")

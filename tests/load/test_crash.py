@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -79,10 +80,9 @@ def big_tables(tmp_path: Path) -> Path:
     return source
 
 
-def wait_for(condition: object, child: subprocess.Popen[str]) -> None:
+def wait_for(condition: Callable[[], bool], child: subprocess.Popen[str]) -> None:
     """Poll until condition() holds; fails if the child exits first (it was too quick to be
     interrupted, so the test would prove nothing)."""
-    assert callable(condition)
     deadline = time.monotonic() + 60  # a safety net against hanging, not a timing assertion
     while not condition():
         if child.poll() is not None:
