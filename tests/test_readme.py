@@ -9,6 +9,7 @@ from tests.paths import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
+PYPROJECT = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
 def test_every_make_target_named_in_the_readme_exists():
@@ -24,9 +25,21 @@ def test_the_readme_starts_with_make_demo_and_make_test():
     assert commands == ["make demo", "make test"]
 
 
-def test_ci_runs_the_readme_test_command():
+def _recipe(target: str) -> str:
+    match = re.search(rf"^{target}:.*\n((?:\t.*\n)*)", MAKEFILE, flags=re.MULTILINE)
+    assert match is not None, f"no make target {target}"
+    return match.group(0)
+
+
+def test_ci_runs_what_make_check_runs():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "make test" in ci
+    commands = [line for line in ci.splitlines() if line and not line.startswith("#")]
+    assert commands[-1] == "make check" and "set -euo pipefail" in commands
+    assert _recipe("check").split("\n")[0] == "check: lint typecheck test"
+    lint, typecheck = _recipe("lint"), _recipe("typecheck")
+    assert "ruff format --check" in lint and "ruff check" in lint
+    assert "mypy pipeline" in typecheck
+    assert re.search(r"^\[tool\.mypy\]\n(?:.*\n)*?strict = true", PYPROJECT, flags=re.MULTILINE)
 
 
 def test_every_cli_exit_code_is_documented():
