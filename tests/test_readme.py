@@ -48,3 +48,18 @@ def test_every_cli_exit_code_is_documented():
     codes = {value for name, value in vars(exit_codes).items() if name.startswith("EXIT_")}
     table = set(int(c) for c in re.findall(r"^\| (\d+) \|", README, flags=re.MULTILINE))
     assert codes <= table, f"undocumented exit codes: {sorted(codes - table)}"
+
+
+def test_every_path_the_readme_names_exists():
+    named = set(re.findall(r"`((?:pipeline|demosite|tests|bench|docs)/[\w./-]*)`", README))
+    assert len(named) > 15
+    missing = sorted(path for path in named if not (ROOT / path).exists())
+    assert not missing, f"the README names paths that do not exist: {missing}"
+
+
+def test_where_things_are_names_the_modules_of_each_package():
+    tree = README.split("## Where things are", 1)[1].split("```")[1]
+    for package in ("extract", "extract/discovery", "raw", "transform", "load", "cli"):
+        for module in sorted((ROOT / "pipeline" / package).glob("*.py")):
+            if module.name != "__init__.py":
+                assert module.name in tree, f"pipeline/{package}/{module.name} is not listed"
