@@ -35,7 +35,7 @@ from bench.machine import describe
 from demosite.sample import sample_pages
 from pipeline.config import Config, FetchConfig
 from pipeline.extract import FetchSummary, run_extract
-from pipeline.rawstore import RawStore
+from pipeline.raw import RawStore
 
 RESULTS = Path(__file__).parent / "results" / "extract.md"
 LATENCY_S = 0.1

@@ -22,7 +22,7 @@ RESULTS = Path(__file__).parent / "results" / "refresh.md"
 
 def _serve(commitments: int) -> tuple[subprocess.Popen[str], str]:
     server = subprocess.Popen(
-        [sys.executable, "-m", "demosite", "serve", "--port", "0", "--synthetic", str(commitments)],
+        [sys.executable, "-m", "bench.serve_synthetic", str(commitments)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> str:
             "",
             f"Command: `python -m bench.bench_refresh --commitments {args.commitments}`  ",
             f"Machine: {describe()}  ",
-            "Site: generated heavy pages served by `python -m demosite serve --synthetic N` in its "
+            "Site: generated heavy pages served by `python -m bench.serve_synthetic N` in its "
             "own process on 127.0.0.1; refresh with `--delay 0 --concurrency 16`.",
             "",
             "| run | extract s | transform s | load s | total wall s | peak RSS MB (main / "

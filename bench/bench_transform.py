@@ -14,7 +14,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from bench.machine import describe
-from demosite.synthetic import synthetic_pages
+from bench.synthetic_pages import synthetic_pages
 from pipeline.transform import parse_commitment
 
 RESULTS = Path(__file__).parent / "results" / "transform.md"

@@ -1,21 +1,20 @@
 """``python -m demosite SUBCOMMAND``: serve the demo site (more subcommands plug in below).
 
 ``serve`` prints the base URL on stdout (one line, flushed) once it listens, so a benchmark or
-a script can start it with ``--port 0`` and read where it went.
+a script can start it with ``--port 0`` and read where it went. Run it from the repository root:
+the demo site is not part of the installed package.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import signal
 import sys
 from collections.abc import Callable, Sequence
 
 from demosite.demo import add_demo
 from demosite.pages import DemoPage
 from demosite.sample import sample_pages
-from demosite.server import DemoServer
+from demosite.server import serve_until_stopped
 from demosite.site import Site
 
 
@@ -27,12 +26,6 @@ def _pages(args: argparse.Namespace) -> list[DemoPage]:
             padding_bytes=args.padding,
             member_lists=not args.empty_member_lists,
         )
-    if args.synthetic:
-        try:
-            from demosite.synthetic import synthetic_pages
-        except ImportError as exc:
-            raise SystemExit(f"--synthetic needs demosite.synthetic, not available: {exc}") from exc
-        return list(synthetic_pages(args.synthetic))
     try:
         from demosite.catalog import demo_pages
     except ImportError as exc:
@@ -42,27 +35,11 @@ def _pages(args: argparse.Namespace) -> list[DemoPage]:
     return list(demo_pages())
 
 
-async def _serve(args: argparse.Namespace) -> None:
-    site = Site(_pages(args), sitemaps=args.sitemaps, empty_member_lists=args.empty_member_lists)
-    server = DemoServer(
-        site,
-        host=args.host,
-        port=args.port,
-        latency_s=args.latency,
-        gzip_bodies=args.gzip,
-        keep_log=False,  # a long-running server must not grow a log nobody reads
-    )
-    print(await server.start(), flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    await stop.wait()
-    await server.close()
-
-
 def run_serve(args: argparse.Namespace) -> int:
-    asyncio.run(_serve(args))
+    site = Site(_pages(args), sitemaps=args.sitemaps, empty_member_lists=args.empty_member_lists)
+    serve_until_stopped(
+        site, host=args.host, port=args.port, latency_s=args.latency, gzip_bodies=args.gzip
+    )
     return 0
 
 
@@ -78,9 +55,7 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="store_true",
         help="member pages list no commitments (as the 2023-24 site)",
     )
-    content = serve.add_mutually_exclusive_group()
-    content.add_argument("--sample", type=int, metavar="N", help="N minimal commitment pages")
-    content.add_argument("--synthetic", type=int, metavar="N", help="N realistic heavy pages")
+    serve.add_argument("--sample", type=int, metavar="N", help="N minimal commitment pages")
     serve.add_argument("--members", type=int, default=9, help="members for --sample")
     serve.add_argument("--padding", type=int, default=0, help="chrome bytes per --sample page")
     serve.set_defaults(handler=run_serve)

@@ -3,7 +3,7 @@
 A commitment page here is only what discovery needs: the member link, ``<h1>Title (ID)</h1>``
 and the member's commitment list at the bottom, optionally padded with navigation chrome to a
 realistic size. The realistic fixture and synthetic pages live elsewhere (``demosite.catalog``,
-``demosite.synthetic``); these are deliberately small and fast to build.
+``bench.synthetic_pages``); these are deliberately small and fast to build.
 """
 
 from __future__ import annotations

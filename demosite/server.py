@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -283,3 +284,28 @@ def serve_in_thread(app: App, **options: object) -> Iterator[DemoServer]:
         thread.join()
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
+
+
+def serve_until_stopped(
+    app: App, *, host: str = "127.0.0.1", port: int = 0, latency_s: float = 0.0,
+    gzip_bodies: bool = False,
+) -> None:  # fmt: skip
+    """Serve ``app`` (a demo Site) until SIGINT or SIGTERM, printing the base URL on stdout
+    (one line, flushed) once it listens. For ``python -m demosite serve`` and the benchmarks."""
+    asyncio.run(_serve_until_stopped(app, host, port, latency_s, gzip_bodies))
+
+
+async def _serve_until_stopped(
+    app: App, host: str, port: int, latency_s: float, gzip_bodies: bool
+) -> None:
+    server = DemoServer(
+        app, host=host, port=port, latency_s=latency_s, gzip_bodies=gzip_bodies,
+        keep_log=False,  # a long-running server must not grow a log nobody reads
+    )  # fmt: skip
+    print(await server.start(), flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    await server.close()

@@ -35,7 +35,7 @@ SITE_EPOCH = 1704067200.0
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
 
 _COMMITMENT_RE = re.compile(
-    r"^(?:/(?P<lang>es|fr))?/members/(?P<slug>[^/]+)/commitments/(?P<id>[A-Za-z]{2,5}\d{4})(?P<slash>/?)$"
+    r"^(?:/(?P<lang>es|fr))?/members/(?P<slug>[^/]+)/commitments/(?P<id>(?a:[A-Za-z]{2,5}[0-9]{4}))(?P<slash>/?)$"
 )
 _MEMBER_RE = re.compile(r"^(?:/(?P<lang>es|fr))?/members/(?P<slug>[^/]+)(?P<slash>/?)$")
 _XML = "application/xml; charset=utf-8"

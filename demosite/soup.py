@@ -33,7 +33,7 @@ _ROLES = {
 
 # Text of the info icons beside "Design" and "Implementation". It names labels on purpose: if
 # it leaked into the visible text, a parser would see "Verifiable:" twice.
-_DESIGN_TIP = (
+DESIGN_TIP = (
     "Verifiable: whether the milestones can be checked. Relevant to OGP Values: whether the "
     "commitment opens government. Potential Impact: what it could change if fully implemented."
 )
@@ -41,7 +41,7 @@ _DESIGN_TIP = (
 _EMPTY_GRAPHIC = (
     '<svg class="meter" aria-hidden="true" viewBox="0 0 40 8"><rect width="40" height="8"/></svg>'
 )
-_IMPLEMENTATION_TIP = "Completion: how far the commitment was implemented, as the IRM assessed it."
+IMPLEMENTATION_TIP = "Completion: how far the commitment was implemented, as the IRM assessed it."
 
 
 class SoupWriter(Writer):
@@ -91,9 +91,9 @@ class SoupWriter(Writer):
         # "not content", and a parser must honour each on its own.
         if self._tips % 2:
             return (
-                f'{button}<span id="{tip_id}" role="tooltip" class="tip">{esc(_DESIGN_TIP)}</span>'
+                f'{button}<span id="{tip_id}" role="tooltip" class="tip">{esc(DESIGN_TIP)}</span>'
             )
-        return f'{button}<div id="{tip_id}" hidden class="tip">{esc(_IMPLEMENTATION_TIP)}</div>'
+        return f'{button}<div id="{tip_id}" hidden class="tip">{esc(IMPLEMENTATION_TIP)}</div>'
 
     def soup_block(self, block: Block, *, show_heading: bool, run_into: Block | None) -> str:
         css = self.css

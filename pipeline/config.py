@@ -1,7 +1,9 @@
 """One frozen configuration object, built by the CLI and passed down to every stage.
 
 Every number has a comment saying why it has that value. Library code never reads the
-environment or the command line itself: it gets a ``Config``.
+environment or the command line itself: it gets a ``Config``. Each part checks itself when it is
+built (``__post_init__``) and raises ConfigError for settings no run can work with: this is the
+one place where settings are validated.
 """
 
 from __future__ import annotations
@@ -9,8 +11,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from pipeline import __version__
+from pipeline.errors import ConfigError
+from pipeline.ids import is_member_slug
+from pipeline.urls import LANGUAGES, same_site, site_root
 
 LIVE_SITE = "https://www.opengovpartnership.org"
 PROJECT_URL = "https://github.com/ogp-data/ogp-pipeline"
@@ -83,11 +89,45 @@ class FetchConfig:
     # Without a terminal, one summary log line this often keeps cron logs short but alive.
     log_every_s: float = 30.0
 
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"base URL {self.base_url!r} is not an http(s) URL with a host")
+        if self.language not in LANGUAGES:
+            raise ConfigError(f"language {self.language!r}: expected one of {LANGUAGES}")
+        if self.only_member is not None and not is_member_slug(self.only_member.lower()):
+            raise ConfigError(f"--only {self.only_member!r} is not a member slug (e.g. mongolia)")
+        positive = {
+            "concurrency": self.concurrency,
+            "max_attempts": self.max_attempts,
+            "probe_misses": self.probe_misses,
+            "max_redirects": self.max_redirects,
+            "max_body_bytes": self.max_body_bytes,
+            "sitemap_max_bytes": self.sitemap_max_bytes,
+        }
+        for name, value in positive.items():
+            if value < 1:
+                raise ConfigError(f"{name} must be at least 1 (got {value})")
+        if self.max_pages is not None and self.max_pages < 1:
+            raise ConfigError(f"max_pages must be at least 1 (got {self.max_pages})")
+        timings = (self.delay_s, self.backoff_base_s, self.backoff_max_s, self.max_delay_s)
+        if min(timings) < 0 or self.connect_timeout_s <= 0 or self.read_timeout_s <= 0:
+            raise ConfigError("delays cannot be negative and timeouts must be positive")
+        if self.seed_file is not None and not self.seed_file.is_file():
+            raise ConfigError(f"seed file {self.seed_file} does not exist")
+        for url in self.start_urls:
+            if not same_site(urljoin(self.base_url, url), self.base_url):
+                raise ConfigError(f"start URL {url} is not on {site_root(self.base_url)}")
+
 
 @dataclass(frozen=True)
 class TransformConfig:
     # Parsing is CPU-bound and pages are independent: one process per core.
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ConfigError(f"workers must be at least 1 (got {self.workers})")
 
 
 @dataclass(frozen=True)
@@ -100,6 +140,12 @@ class LoadConfig:
     # Previous run folders kept beside the current one: enough to roll back a bad night or to
     # diff a week of refreshes, small enough to keep disk use bounded (~5 x the data size).
     keep_runs: int = 5
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.max_shrink_ratio <= 1:
+            raise ConfigError(
+                f"max_shrink_ratio is a share between 0 and 1 (got {self.max_shrink_ratio})"
+            )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""The pipeline's exception tree. The library raises these; only the CLI turns them into
-messages and exit codes (see ``pipeline.cli.EXIT_CODES``)."""
+"""The pipeline's exception tree, every exception the pipeline defines. The library raises
+these; only the CLI turns them into messages and exit codes, through the one mapping in
+``pipeline.exit_codes``."""
 
 from __future__ import annotations
 
@@ -42,6 +43,42 @@ class RobotsDisallowed(ExtractError):
 class FetchFailed(ExtractError):
     """Raised when a single URL could not be fetched after every allowed attempt; the run
     records it and carries on with the other URLs."""
+
+
+class FetchGaveUp(FetchFailed):
+    """Raised by the fetcher when a URL could not be fetched (after every allowed attempt, or
+    at once when the answer was refused); carries the attempts made and the last HTTP status
+    (None when no answer came) so the raw store and robots.txt handling can use them."""
+
+    def __init__(self, reason: str, attempts: int, status: int | None) -> None:
+        super().__init__(reason)
+        self.attempts = attempts
+        self.status = status
+
+
+class TransientFetchError(ExtractError):
+    """Raised inside the extract stage for one failed attempt worth retrying (408, 429, 5xx,
+    timeout, reset, truncated body); after the last attempt the page is recorded as failed."""
+
+    def __init__(self, reason: str, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.reason = reason  # short key for retries_by_reason: "429", "timeout", "reset"
+        self.status = status
+
+
+class RefusedResponse(ExtractError):
+    """Raised inside the extract stage when an answer must not be used and retrying cannot
+    help (off-site redirect, redirect loop, oversize or non-HTML body, disallowed by
+    robots.txt, an unexpected 4xx); the page is recorded as failed with this reason."""
+
+    def __init__(self, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+
+
+class SitemapError(ExtractError):
+    """Raised when a sitemap cannot be used: not XML, not a sitemap, a DTD or entities in it
+    (refused, never expanded), or larger than the configured cap once decompressed."""
 
 
 class StoreCorrupt(ExtractError):

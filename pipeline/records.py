@@ -15,6 +15,8 @@ from datetime import date
 MISSING_ABSENT = "absent"
 MISSING_EMPTY = "empty"
 MISSING_UNRECOGNIZED = "unrecognized"
+# The missing-reason codes the parser assigns itself, besides the vocabulary file's [missing].
+MISSING_EXTRA = (MISSING_ABSENT, MISSING_EMPTY, MISSING_UNRECOGNIZED)
 
 
 @dataclass(frozen=True, slots=True)

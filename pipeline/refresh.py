@@ -16,8 +16,8 @@ import pyarrow as pa
 from pipeline import PARSER_VERSION, __version__
 from pipeline.clock import new_run_id, own_peak_rss_kb, utc_now
 from pipeline.config import Config
-from pipeline.errors import PipelineError, ProcessedCorrupt, PublishRefused
-from pipeline.exit_codes import EXIT_NOT_PUBLISHED, EXIT_OK, EXIT_PARTIAL
+from pipeline.errors import PipelineError, ProcessedCorrupt
+from pipeline.exit_codes import exit_code_of_error, exit_code_of_finish, finish_reason_of_error
 from pipeline.extract import FetchSummary, run_extract
 from pipeline.load import (
     complete_last_report,
@@ -25,9 +25,9 @@ from pipeline.load import (
     read_published,
     record_unpublished_run,
 )
-from pipeline.rawstore import raw_lock
+from pipeline.raw import raw_lock
 from pipeline.report import RunReport, field_coverage, summarize_unknowns
-from pipeline.transform.run import TransformResult, transform_raw
+from pipeline.transform import TransformResult, transform_raw
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +35,14 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class RunOutcome:
     run_id: str
-    exit_code: int
+    finish_reason: str  # "published" or "partial" (runs that publish nothing raise)
     report: RunReport
     processed_dir: Path
+
+    @property
+    def exit_code(self) -> int:
+        """The code the CLI exits with for this run, as recorded in its report and runs row."""
+        return exit_code_of_finish(self.finish_reason)
 
 
 @contextmanager
@@ -126,7 +131,7 @@ def run_pipeline(
     on_report: Callable[[RunReport], None] | None = None,
 ) -> RunOutcome:
     """Run the job once. Raises PipelineError subclasses for runs that publish nothing, after
-    recording their report; returns the outcome (exit code 0 or 3) otherwise."""
+    recording their report; returns the outcome (published or partial) otherwise."""
     started = utc_now()
     report = RunReport(
         new_run_id(started), started.isoformat(), config.fetch.base_url if fetch_pages else None
@@ -149,7 +154,7 @@ def run_pipeline(
             result = _transform_stage(config, report)
             partial = bool(report.failures)
             report.finish_reason = "partial" if partial else "published"
-            report.exit_code = EXIT_PARTIAL if partial else EXIT_OK
+            report.exit_code = exit_code_of_finish(report.finish_reason)
             report.finished_at = utc_now().isoformat()
             commitments = result.tables["commitments"].num_rows
             report.stages["resources"] = _peak_rss()  # sealed in the run folder as of now
@@ -169,12 +174,13 @@ def run_pipeline(
             final = {**report.as_dict(), "publish": published.as_report()}
             complete_last_report(config.processed_dir, final)
         except PipelineError as exc:
-            report.finish_reason = "refused" if isinstance(exc, PublishRefused) else "failed"
-            report.exit_code, report.error = EXIT_NOT_PUBLISHED, str(exc)
+            # Recorded with the code the CLI will exit with for this error (one mapping).
+            report.finish_reason = finish_reason_of_error(exc)
+            report.exit_code, report.error = exit_code_of_error(exc), str(exc)
             report.finished_at = utc_now().isoformat()
             row = _run_row(report, started, fetch, result, None)
             record_unpublished_run(row, report.as_dict(), config.processed_dir)
             if on_report:
                 on_report(report)
             raise
-    return RunOutcome(report.run_id, report.exit_code, report, config.processed_dir)
+    return RunOutcome(report.run_id, report.finish_reason, report, config.processed_dir)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.transform.run import SeenUnknown
+from pipeline.transform import SeenUnknown
 
 _EXAMPLES = 3  # example URLs kept per unknown item: enough to find it, short enough to read
 _SHOWN = 10  # items of a list printed at the end of a run; the JSON report keeps them all
@@ -82,8 +82,9 @@ class RunReport:
     durations_s: dict[str, float] = field(default_factory=dict)
     unknowns: list[dict[str, object]] = field(default_factory=list)
     failures: list[dict[str, str]] = field(default_factory=list)
+    # Set when the run ends, through pipeline.exit_codes (the code the CLI exits with).
     finish_reason: str = "failed"
-    exit_code: int = 4
+    exit_code: int | None = None
     finished_at: str | None = None
     error: str | None = None
     fetch_text: str | None = None  # the extract summary as printed (not part of the JSON)

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from pipeline.records import MISSING_EXTRA
 from pipeline.vocab import default_vocabulary
 
 LIST_SEPARATOR = " | "  # how list<string> cells are joined in the CSV files
-MISSING_EXTRA = ("absent", "empty", "unrecognized")
 REPORT_TYPES = default_vocabulary().report_types
 TEMPLATES = ("T1", "T2", "T3", "T4", "unknown")
 VALUE_STATUSES = ("known", "missing", "free_text", "unknown")
@@ -49,7 +49,7 @@ def _missing_codes() -> tuple[str, ...]:
     return default_vocabulary().missing_codes() + MISSING_EXTRA
 
 
-def assessed(name: str, type_: pa.DataType, doc: str) -> list[pa.Field]:
+def column_with_missing_reason(name: str, type_: pa.DataType, doc: str) -> list[pa.Field]:
     """A field with a closed vocabulary plus its *_missing reason column."""
     vocab = default_vocabulary()
     # A boolean column's Yes/No spellings are parsing input, not values the column can hold.
@@ -158,53 +158,65 @@ COMMITMENTS = _table(
         ),
         column("description_html", pa.string(), "Description as HTML, as served."),
         column("irm_status_summary", pa.string(), "Old pages' IRM status summary text, plain."),
-        *assessed("action_plan", pa.string(), "Action plan title as shown."),
+        *column_with_missing_reason("action_plan", pa.string(), "Action plan title as shown."),
         column("action_plan_start_year", YEAR, "First year of the action plan, from its title."),
         column("action_plan_end_year", YEAR, "Last year of the action plan, from its title."),
-        *assessed(
+        *column_with_missing_reason(
             "action_plan_cycle", YEAR, "Action Plan Cycle year (not always the plan's start year)."
         ),
-        *assessed("status", pa.string(), "Status shown in At-a-Glance (old templates)."),
-        *assessed(
+        *column_with_missing_reason(
+            "status", pa.string(), "Status shown in At-a-Glance (old templates)."
+        ),
+        *column_with_missing_reason(
             "inception_report", pa.string(), "Inception Report value (2024 OGP Local template)."
         ),
-        *assessed(
+        *column_with_missing_reason(
             "commitment_start",
             pa.date32(),
             "Commitment start, month precision (first day of the month).",
         ),
-        *assessed(
+        *column_with_missing_reason(
             "commitment_end",
             pa.date32(),
             "Commitment end, month precision (first day of the month).",
         ),
-        *assessed("lead_institution", pa.string(), "Lead Institution, raw text."),
-        *assessed("support_institutions", pa.string(), "Support Institution(s), raw text."),
-        *assessed("policy_areas", STRINGS, "Policy areas in page order."),
-        *assessed(
+        *column_with_missing_reason("lead_institution", pa.string(), "Lead Institution, raw text."),
+        *column_with_missing_reason(
+            "support_institutions", pa.string(), "Support Institution(s), raw text."
+        ),
+        *column_with_missing_reason("policy_areas", STRINGS, "Policy areas in page order."),
+        *column_with_missing_reason(
             "irm_reports",
             STRINGS,
             "IRM report titles in page order (typed in commitment_irm_reports).",
         ),
-        *assessed("starred", pa.bool_(), "Starred by the IRM (old templates)."),
-        *assessed("early_results", pa.string(), 'Early Results ("Did it open government?").'),
-        *assessed("verifiable", pa.bool_(), "Verifiable, as assessed by the IRM."),
+        *column_with_missing_reason("starred", pa.bool_(), "Starred by the IRM (old templates)."),
+        *column_with_missing_reason(
+            "early_results", pa.string(), 'Early Results ("Did it open government?").'
+        ),
+        *column_with_missing_reason(
+            "verifiable", pa.bool_(), "Verifiable, as assessed by the IRM."
+        ),
         column(
             "ogp_values",
             STRINGS,
             "OGP values the commitment is relevant to, canonical names.",
             vocabulary=default_vocabulary().ogp_values,
         ),
-        *assessed(
+        *column_with_missing_reason(
             "ogp_relevant",
             pa.bool_(),
             "Relevant to OGP values (true when values are listed or 'Yes').",
         ),
-        *assessed("potential_impact", pa.string(), "Potential Impact (old templates)."),
-        *assessed(
+        *column_with_missing_reason(
+            "potential_impact", pa.string(), "Potential Impact (old templates)."
+        ),
+        *column_with_missing_reason(
             "ambition", pa.string(), "Ambition (newer templates; the IRM's potential for results)."
         ),
-        *assessed("completion", pa.string(), "Completion, the IRM's five-point scale."),
+        *column_with_missing_reason(
+            "completion", pa.string(), "Completion, the IRM's five-point scale."
+        ),
     ],
     ("commitment_id",),
     parent=False,

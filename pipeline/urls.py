@@ -11,13 +11,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-# National IDs are two letters and four digits (MN0002, UK0063); OGP Local IDs have up to five
-# letters (PAR0007, SCO0001, NGKD0009). The UK uses "UK", not ISO "GB": no ISO assumption.
-COMMITMENT_ID_RE = re.compile(r"[A-Za-z]{2,5}\d{4}")
+from pipeline.ids import COMMITMENT_ID
+
 LANGUAGES = ("en", "es", "fr")  # English has no prefix; the others are path prefixes.
 
 _COMMITMENT_PATH_RE = re.compile(
-    r"^/(?:(?P<lang>es|fr)/)?members/(?P<slug>[^/]+)/commitments/(?P<id>[A-Za-z]{2,5}\d{4})/?$",
+    rf"^/(?:(?P<lang>es|fr)/)?members/(?P<slug>[^/]+)/commitments/(?P<id>{COMMITMENT_ID})/?$",
     re.IGNORECASE,
 )
 _MEMBER_PATH_RE = re.compile(r"^/(?:(?P<lang>es|fr)/)?members/(?P<slug>[^/]+)/?$", re.IGNORECASE)
@@ -32,23 +31,6 @@ class CommitmentRef:
     member_slug: str
     commitment_id: str
     language: str = "en"
-
-
-def normalize_commitment_id(raw: str) -> str:
-    """Upper-case a commitment ID and check its shape; raises ValueError if it is not one."""
-    candidate = raw.strip().upper()
-    if not COMMITMENT_ID_RE.fullmatch(candidate):
-        raise ValueError(f"not a commitment ID: {raw!r}")
-    return candidate
-
-
-def id_prefix(commitment_id: str) -> str:
-    """The letters of an ID ("NGKD0009" -> "NGKD"): the member's numbering series."""
-    return commitment_id.rstrip("0123456789")
-
-
-def id_number(commitment_id: str) -> int:
-    return int(commitment_id[len(id_prefix(commitment_id)) :])
 
 
 def site_root(url: str) -> str:

@@ -1,7 +1,8 @@
 """Helpers for extract tests: a real demo site on 127.0.0.1 and fast, small-number configs.
 
-Imported by the test modules (pytest puts this folder on sys.path); nothing here patches
-functions: every test talks HTTP to a real server on the loopback interface.
+The fixtures built on these (a fresh default site, the demo catalog) are in ``conftest.py``.
+Nothing here patches functions: every test talks HTTP to a real server on the loopback
+interface.
 """
 
 from __future__ import annotations

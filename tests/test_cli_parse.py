@@ -6,11 +6,11 @@ import json
 import subprocess
 import sys
 from dataclasses import fields
-from pathlib import Path
 
 from pipeline.records import Commitment
+from tests.paths import FIXTURES
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = FIXTURES / "pages"
 
 
 def run_parse(*args: str) -> subprocess.CompletedProcess[str]:

@@ -8,28 +8,22 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from loopback import fast_config
 
-from demosite.demo import demo_site_pages
 from demosite.faults import Status
-from demosite.server import DemoServer, serve_in_thread
-from demosite.site import Site
+from demosite.pages import DemoPage
+from demosite.server import DemoServer
 from pipeline import cli
 from pipeline.config import Config, LoadConfig, TransformConfig
 from pipeline.errors import PublishRefused
-from pipeline.rawstore import raw_lock
+from pipeline.raw import raw_lock
 from pipeline.refresh import run_pipeline
 from pipeline.schema import DATA_TABLES, TABLES_BY_NAME
-
-PAGES = demo_site_pages()
-ENGLISH_IDS = sorted(p.commitment_id for p in PAGES if p.language == "en")
+from tests.loopback import fast_config
 
 
-@pytest.fixture
-def site():
-    demo = Site(PAGES)
-    with serve_in_thread(demo) as server:
-        yield demo, server
+@pytest.fixture(scope="module")
+def english_ids(catalog_pages: list[DemoPage]) -> list[str]:
+    return sorted(p.commitment_id for p in catalog_pages if p.language == "en")
 
 
 def config_for(server: DemoServer, tmp_path: Path, **load: object) -> Config:
@@ -62,20 +56,22 @@ def read(processed: Path, table: str):
     return pq.read_table(processed / f"{table}.parquet")
 
 
-def test_a_refresh_publishes_every_commitment_with_the_declared_types(site, tmp_path):
-    _, server = site
+def test_a_refresh_publishes_every_commitment_with_the_declared_types(
+    shared_catalog_server, english_ids, tmp_path
+):
+    server = shared_catalog_server
     outcome = run_pipeline(config_for(server, tmp_path))
     assert outcome.exit_code == 0, outcome.report.render()
     processed = tmp_path / "processed"
     commitments = read(processed, "commitments")
-    assert commitments["commitment_id"].to_pylist() == ENGLISH_IDS  # every page, sorted by key
+    assert commitments["commitment_id"].to_pylist() == english_ids  # every page, sorted by key
     for spec in (*DATA_TABLES, TABLES_BY_NAME["runs"]):
         table = read(processed, spec.name)
         assert table.schema.equals(spec.schema), spec.name
         keys = list(zip(*(table[c].to_pylist() for c in spec.primary_key), strict=True))
         assert len(keys) == len(set(keys)), f"duplicate keys in {spec.name}"
         if spec.foreign_keys:
-            assert set(table["commitment_id"].to_pylist()) <= set(ENGLISH_IDS)
+            assert set(table["commitment_id"].to_pylist()) <= set(english_ids)
     mn0002 = next(r for r in commitments.to_pylist() if r["commitment_id"] == "MN0002")
     assert (mn0002["title"], mn0002["action_plan_cycle"], mn0002["template"]) == (
         "Modernize performance indicators of information transparency of public organizations"
@@ -89,26 +85,28 @@ def test_a_refresh_publishes_every_commitment_with_the_declared_types(site, tmp_
 
 
 def test_a_rerun_with_nothing_changed_downloads_and_parses_nothing_and_changes_no_data_file(
-    site, tmp_path
+    shared_catalog_server, english_ids, tmp_path
 ):
-    _, server = site
+    server = shared_catalog_server
     config = config_for(server, tmp_path)
     run_pipeline(config)
     before = data_hashes(config.processed_dir)
     again = run_pipeline(config)
     assert again.exit_code == 0
     assert again.report.stages["extract"]["fetched"] == 0
-    assert again.report.stages["extract"]["not_modified"] == len(ENGLISH_IDS)
+    assert again.report.stages["extract"]["not_modified"] == len(english_ids)
     assert again.report.stages["transform"]["pages_parsed"] == 0
     assert data_hashes(config.processed_dir) == before
     assert read(config.processed_dir, "runs").num_rows == 2
 
 
-def test_a_changed_page_is_refetched_and_only_it_is_parsed_again(site, tmp_path):
-    demo, server = site
+def test_a_changed_page_is_refetched_and_only_it_is_parsed_again(
+    catalog_site, catalog_pages, tmp_path
+):
+    demo, server = catalog_site
     config = config_for(server, tmp_path)
     first = run_pipeline(config)
-    page = next(p for p in PAGES if p.commitment_id == "UK0067")
+    page = next(p for p in catalog_pages if p.commitment_id == "UK0067")
     demo.change(
         "UK0067",
         page.html.replace("Open contracting (UK0067)", "Open contracting, revised (UK0067)"),
@@ -123,25 +121,25 @@ def test_a_changed_page_is_refetched_and_only_it_is_parsed_again(site, tmp_path)
 
 
 def test_a_page_that_keeps_failing_is_reported_and_the_rest_is_published_with_exit_3(
-    site, tmp_path
+    catalog_site, english_ids, tmp_path
 ):
-    demo, server = site
+    demo, server = catalog_site
     path = demo.url_of("GH0003").removeprefix(server.base_url)
     server.faults.push(path, *[Status(500)] * 10)
     outcome = run_pipeline(config_for(server, tmp_path))
     assert outcome.exit_code == 3
     assert [f["url"] for f in outcome.report.failures] == [demo.url_of("GH0003")]
     ids = read(tmp_path / "processed", "commitments")["commitment_id"].to_pylist()
-    assert ids == [i for i in ENGLISH_IDS if i != "GH0003"]
+    assert ids == [i for i in english_ids if i != "GH0003"]
 
 
-def test_losing_commitments_refuses_to_publish_unless_allowed(site, tmp_path):
-    demo, server = site
+def test_losing_commitments_refuses_to_publish_unless_allowed(catalog_site, english_ids, tmp_path):
+    demo, server = catalog_site
     config = config_for(server, tmp_path)
     run_pipeline(config)
     published = (tmp_path / "processed" / "current").resolve()
     before = data_hashes(tmp_path / "processed")
-    for commitment_id in ENGLISH_IDS[: len(ENGLISH_IDS) // 4]:
+    for commitment_id in english_ids[: len(english_ids) // 4]:
         demo.remove(commitment_id, status=410)
     with pytest.raises(PublishRefused, match="commitments"):
         run_pipeline(config)
@@ -150,11 +148,11 @@ def test_losing_commitments_refuses_to_publish_unless_allowed(site, tmp_path):
     allowed = run_pipeline(replace(config, load=LoadConfig(allow_shrink=True)))
     assert allowed.exit_code == 0
     remaining = read(tmp_path / "processed", "commitments").num_rows
-    assert remaining == len(ENGLISH_IDS) - len(ENGLISH_IDS) // 4
+    assert remaining == len(english_ids) - len(english_ids) // 4
 
 
-def test_transform_runs_offline_from_raw_alone(site, tmp_path):
-    _, server = site
+def test_transform_runs_offline_from_raw_alone(shared_catalog_server, tmp_path):
+    server = shared_catalog_server
     config = config_for(server, tmp_path)
     run_pipeline(config)
     before = data_hashes(config.processed_dir)
@@ -164,8 +162,8 @@ def test_transform_runs_offline_from_raw_alone(site, tmp_path):
     assert data_hashes(config.processed_dir) == before
 
 
-def test_the_cli_exit_codes_for_a_good_run_and_a_locked_raw_folder(site, tmp_path):
-    _, server = site
+def test_the_cli_exit_codes_for_a_good_run_and_a_locked_raw_folder(shared_catalog_server, tmp_path):
+    server = shared_catalog_server
     args = [
         "refresh",
         "--base-url",

@@ -16,26 +16,40 @@ import asyncio
 import itertools
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
 from pipeline.config import FetchConfig
 from pipeline.errors import RobotsDisallowed
-from pipeline.extract.documents import DocumentSteps
+from pipeline.extract.commitment_pages import fetch_commitment
+from pipeline.extract.discovery.links import crawl_page
+from pipeline.extract.discovery.probe import first_probes, probe_next_id
+from pipeline.extract.discovery.sitemaps import read_sitemap
 from pipeline.extract.progress import Progress
-from pipeline.extract.steps import Task, task
+from pipeline.extract.robots import read_robots
+from pipeline.extract.steps import StepContext
+from pipeline.extract.tasks import Task, task
 from pipeline.urls import CommitmentRef, commitment_url, parse_member_url
 
 log = logging.getLogger("pipeline.extract")
 
+Step = Callable[[StepContext, Task], Awaitable[list[Task]]]
+# The step of each kind of task (see tasks.PRIORITY for the order they run in).
+STEPS: dict[str, Step] = {
+    "sitemap": read_sitemap,
+    "commitment": fetch_commitment,
+    "page": crawl_page,
+    "probe": probe_next_id,
+}
+
 
 class Crawl:
-    def __init__(self, config: FetchConfig, steps: DocumentSteps, progress: Progress) -> None:
+    def __init__(self, config: FetchConfig, ctx: StepContext, progress: Progress) -> None:
         self.config = config
-        self.steps = steps
-        self.tally = steps.tally
-        self.frontier = steps.frontier
+        self.ctx = ctx
+        self.tally = ctx.tally
+        self.frontier = ctx.frontier
         self.progress = progress
         self.queue: asyncio.PriorityQueue[Task] = asyncio.PriorityQueue()
         self._seq = itertools.count()
@@ -51,13 +65,13 @@ class Crawl:
     ) -> str:
         """Runs every phase; returns the finish reason ("complete", "max_pages",
         "interrupted"). Raises RobotsDisallowed when robots.txt leaves nothing to fetch."""
-        policy = await self.steps.robots()
+        policy = await read_robots(self.ctx)
         self.policy_decision = policy.decision
         needed = [*start_urls, *(commitment_url(ref, self.config.base_url) for ref in seeds)]
         if not any(policy.allowed(url) for url in needed or [self._sample()]):
             raise RobotsDisallowed(f"{policy.decision}: nothing this run needs may be fetched")
-        self.steps.fetcher.allowed = policy.allowed
-        self.steps.fetcher.throttle.honour_crawl_delay(policy.crawl_delay)
+        self.ctx.fetcher.allowed = policy.allowed
+        self.ctx.fetcher.throttle.honour_crawl_delay(policy.crawl_delay)
         workers = [asyncio.create_task(self._worker()) for _ in range(self.config.concurrency)]
         try:
             with self._interruptible():
@@ -73,7 +87,7 @@ class Crawl:
                 self._put_start_pages(start_urls)
                 await self._drain()
                 if self.config.probe_ids:
-                    self.put_all(self._probes())
+                    self.put_all(first_probes(self.frontier))
                     await self._drain()
         finally:
             for worker in workers:
@@ -97,12 +111,6 @@ class Crawl:
 
     def _sample(self) -> str:
         return f"{self.config.base_url.rstrip('/')}/members/a/commitments/AA0001/"
-
-    def _probes(self) -> list[Task]:
-        return [
-            task("probe", slug, prefix=prefix, number=highest + 1, misses=0)
-            for slug, prefix, highest in self.frontier.series()
-        ]
 
     def put(self, item: Task) -> None:
         if self._deferred is not None and item.kind != "sitemap":
@@ -150,17 +158,11 @@ class Crawl:
         return False
 
     async def _step(self, item: Task) -> list[Task]:
-        steps = self.steps
+        follow = await STEPS[item.kind](self.ctx, item)
         if item.kind == "commitment":
-            follow = await steps.commitment(item.url)
             self.tally.commitments_done += 1
             self.progress.page_done()
-            return follow
-        if item.kind == "page":
-            return await steps.page(item.url)
-        if item.kind == "sitemap":
-            return await steps.sitemap(item.url, item.depth)
-        return await steps.probe(item.url, item.prefix, item.number, item.misses)
+        return follow
 
     @contextmanager
     def _interruptible(self) -> Iterator[None]:

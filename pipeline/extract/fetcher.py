@@ -17,13 +17,11 @@ import httpx
 
 from pipeline.clock import utc_now
 from pipeline.config import FetchConfig
-from pipeline.errors import FetchFailed
+from pipeline.errors import FetchGaveUp, RefusedResponse, TransientFetchError
 from pipeline.extract.ratelimit import HostThrottle
 from pipeline.extract.retry import (
     GONE_STATUSES,
     SLOWDOWN_STATUSES,
-    RefusedResponse,
-    TransientFetchError,
     is_retryable_status,
     parse_retry_after,
     retry_policy,
@@ -33,17 +31,6 @@ from pipeline.urls import same_site
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-
-
-class FetchGaveUp(FetchFailed):
-    """Raised by the fetcher when a URL could not be fetched (after every allowed attempt, or
-    at once when the answer was refused); carries the attempts made and the last HTTP status
-    (None when no answer came) so the raw store and robots.txt handling can use them."""
-
-    def __init__(self, reason: str, attempts: int, status: int | None) -> None:
-        super().__init__(reason)
-        self.attempts = attempts
-        self.status = status
 
 
 @dataclass(frozen=True, slots=True)

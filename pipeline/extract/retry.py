@@ -21,31 +21,11 @@ from tenacity import (
 )
 
 from pipeline.config import FetchConfig
-from pipeline.errors import ExtractError
+from pipeline.errors import TransientFetchError
 
 GONE_STATUSES = frozenset({404, 410})
 # 429 and 503 say "too much, slow down": the whole host is slowed, not only this request.
 SLOWDOWN_STATUSES = frozenset({429, 503})
-
-
-class TransientFetchError(ExtractError):
-    """Raised inside the extract stage for one failed attempt worth retrying (408, 429, 5xx,
-    timeout, reset, truncated body); after the last attempt the page is recorded as failed."""
-
-    def __init__(self, reason: str, detail: str, status: int | None = None) -> None:
-        super().__init__(detail)
-        self.reason = reason  # short key for retries_by_reason: "429", "timeout", "reset"
-        self.status = status
-
-
-class RefusedResponse(ExtractError):
-    """Raised inside the extract stage when an answer must not be used and retrying cannot
-    help (off-site redirect, redirect loop, oversize or non-HTML body, disallowed by
-    robots.txt, an unexpected 4xx); the page is recorded as failed with this reason."""
-
-    def __init__(self, detail: str, status: int | None = None) -> None:
-        super().__init__(detail)
-        self.status = status
 
 
 def is_retryable_status(status: int) -> bool:

@@ -9,10 +9,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 
 from protego import Protego
+
+from pipeline.errors import FetchGaveUp
+from pipeline.extract.fetcher import Expect
+from pipeline.extract.retry import GONE_STATUSES
+from pipeline.extract.steps import StepContext
+from pipeline.urls import site_root
 
 log = logging.getLogger("pipeline.extract")
 
@@ -78,3 +85,26 @@ def disallow_all(what: str, user_agent: str) -> RobotsPolicy:
 def _logged(policy: RobotsPolicy) -> RobotsPolicy:
     log.info("%s", policy.decision)
     return policy
+
+
+async def read_robots(ctx: StepContext) -> RobotsPolicy:
+    """Fetch robots.txt (conditionally) once per run and decide what it allows."""
+    url = site_root(ctx.config.base_url) + "/robots.txt"
+    agent = ctx.config.user_agent
+    try:
+        fetched, cached = await ctx.fetch_document(url, Expect(ctx.config.max_body_bytes, False))
+    except FetchGaveUp as exc:
+        status = exc.status
+        if status is not None and 400 <= status < 500 and status not in (408, 429):
+            return allow_all(status, agent)
+        return disallow_all(str(exc), agent)
+    if fetched.status in GONE_STATUSES:
+        return allow_all(fetched.status, agent)
+    if cached is not None:  # 304: the stored copy is current
+        doc = ctx.db.document(url)
+        assert doc is not None and doc.sha256 is not None
+        return from_rules(ctx.store.read_body(doc.sha256), 304, agent)
+    assert fetched.body is not None
+    body = await asyncio.to_thread(ctx.store.write_body, fetched.body)
+    ctx.record_document(url, "robots", fetched, body, None)
+    return from_rules(fetched.body, fetched.status, agent)

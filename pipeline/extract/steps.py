@@ -1,46 +1,24 @@
-"""One step per kind of task: fetch it (conditionally), record it in the raw store, and return
-the follow-up tasks its content calls for. The crawl loop (``crawl.py``) schedules them."""
+"""What every step of a run shares: the settings, the raw store, the fetcher, the counters and
+the frontier, plus the conditional fetch and record of a discovery document.
+
+A step is an ``async`` function ``(StepContext, Task) -> list[Task]``: it fetches its task's URL
+(conditionally), records the answer in the raw store, and returns the follow-up tasks. The
+steps live with what they do (``commitment_pages``, ``robots``, ``discovery/*``); the crawl
+loop (``crawl.py``) schedules them.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field, replace
-
 from pipeline.clock import utc_now
 from pipeline.config import FetchConfig
-from pipeline.extract.discovery import Frontier
-from pipeline.extract.fetcher import Expect, Fetched, Fetcher, FetchGaveUp
-from pipeline.extract.links import extract_links
-from pipeline.extract.retry import GONE_STATUSES
+from pipeline.errors import FetchGaveUp
+from pipeline.extract.discovery.frontier import Frontier
+from pipeline.extract.fetcher import Expect, Fetched, Fetcher
 from pipeline.extract.summary import Tally
-from pipeline.rawstate import Answer, PageKey, PageState
-from pipeline.rawstore import BodyRef, RawStore
-from pipeline.urls import commitment_url, parse_commitment_url
-
-# Lower runs first. Sitemaps before everything (their lastmod decides what to skip);
-# commitment pages before member pages, so a crawl goes member by member (a --max-pages smoke
-# run gets pages early, and the queue stays short); ID probes last, once all IDs are known.
-PRIORITY = {"sitemap": 0, "commitment": 1, "page": 2, "probe": 3}
+from pipeline.raw import BodyRef, FetchRecord, RawStore
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Task:
-    priority: int
-    seq: int
-    kind: str = field(compare=False)  # sitemap, commitment, page, probe
-    url: str = field(compare=False)  # for a probe: the member slug
-    depth: int = field(default=0, compare=False)  # sitemap nesting depth
-    number: int = field(default=0, compare=False)  # probe: the ID number to try
-    misses: int = field(default=0, compare=False)  # probe: consecutive misses so far
-    prefix: str = field(default="", compare=False)  # probe: the ID prefix
-
-
-def task(kind: str, url: str, **extra: int | str) -> Task:
-    """A task; ``seq`` is filled in by the crawl when it is queued."""
-    return Task(PRIORITY[kind], 0, kind, url, **extra)  # type: ignore[arg-type]
-
-
-class Steps:
+class StepContext:
     def __init__(
         self,
         config: FetchConfig,
@@ -60,122 +38,38 @@ class Steps:
         self.page_expect = Expect(config.max_body_bytes, html_only=True)
         self.current: set[str] = set()  # commitment URLs confirmed current this run
 
-    # -- commitment pages ---------------------------------------------------------------------
-    async def commitment(self, url: str) -> list[Task]:
-        ref = self.frontier.refs[url]
-        key = PageKey(url, ref.commitment_id, ref.member_slug, ref.language)
-        state = self.db.page_for(key)
-        if not self.fetcher.allowed(url):
-            return self._page_failed(key, None, "disallowed by robots.txt", 0)
-        if self._unchanged_by_lastmod(url, state):
-            assert state is not None and state.sha256 is not None
-            self.tally.not_modified += 1
-            self.tally.skipped_by_lastmod += 1
-            self.tally.bytes_saved += state.body_size or 0
-            self.current.add(url)
-            return self._follow_cached(state.sha256)
-        has_body = state is not None and state.has_body
-        validators = (state.etag, state.last_modified) if state and has_body else (None, None)
-        try:
-            if state is not None and state.state == "gone":
-                # Known gone: ask with HEAD first, so a page still gone costs no body.
-                fetched = await self.fetcher.fetch(url, self.page_expect, method="HEAD")
-                if fetched.status in GONE_STATUSES:
-                    return self._gone(key, url, fetched)
-            fetched = await self.fetcher.fetch(url, self.page_expect, validators=validators)
-        except FetchGaveUp as exc:
-            return self._page_failed(key, exc.status, str(exc), exc.attempts)
-        if fetched.status == 304 and state is not None and state.sha256 is not None:
-            return self._not_modified(url, state, fetched)
-        if fetched.status in GONE_STATUSES:
-            return self._gone(key, url, fetched)
-        if fetched.status != 200 or fetched.body is None:
-            return self._page_failed(key, fetched.status, "304 for a page never stored", 1)
-        return await self._page_body(key, fetched)
+    def fetch_record(self, attempts: int) -> FetchRecord:
+        return FetchRecord(self.run_id, utc_now(), attempts)
 
-    def _gone(self, key: PageKey, url: str, fetched: Fetched) -> list[Task]:
-        self.db.record_page_outcome(
-            key, self.answer(fetched.attempts), state="gone", http_status=fetched.status,
-            error=None,
-        )  # fmt: skip
-        self.tally.gone.add(url)
-        return []
-
-    def _unchanged_by_lastmod(self, url: str, state: PageState | None) -> bool:
-        changed_by = self.frontier.changed_by.get(url)
-        return (
-            not self.config.full
-            and changed_by is not None
-            and state is not None
-            and state.state == "ok"
-            and state.sha256 is not None
-            and state.checked_at is not None
-            and changed_by <= state.checked_at
-        )
-
-    def _not_modified(self, url: str, state: PageState, fetched: Fetched) -> list[Task]:
-        self.db.record_page_not_modified(state.url, self.answer_for(fetched))
-        self.tally.not_modified += 1
-        self.tally.bytes_saved += state.body_size or 0
-        self.current.add(url)
-        assert state.sha256 is not None
-        return self._follow_cached(state.sha256)
-
-    async def _page_body(self, key: PageKey, fetched: Fetched) -> list[Task]:
-        final = parse_commitment_url(fetched.url)
-        if final is None or final.commitment_id != key.commitment_id:
-            reason = f"redirected to {fetched.url}, which is not this commitment's page"
-            return self._page_failed(key, 200, reason, fetched.attempts)
-        if final.member_slug != key.member_slug:  # the member's slug changed: follow the site
-            url = commitment_url(replace(final, language=key.language), self.config.base_url)
-            key = PageKey(url, key.commitment_id, final.member_slug, key.language)
-        assert fetched.body is not None
-        body, links = await self._keep(fetched.body, fetched.url)
-        changed = self.db.record_page_body(
-            key, self.answer_for(fetched), fetched_url=fetched.url, body=body, discoveries=links
-        )
-        if changed:
-            self.tally.fetched += 1
-        else:
-            self.tally.unchanged += 1
-        self.current.update({key.url, fetched.url})
-        return self._follow(links)
-
-    def _page_failed(
-        self, key: PageKey, status: int | None, reason: str, attempts: int
-    ) -> list[Task]:
-        self.db.record_page_outcome(
-            key, self.answer(attempts), state="failed", http_status=status, error=reason
-        )
-        self.tally.fail(key.url, reason)
-        return []
-
-    def answer(self, attempts: int) -> Answer:
-        return Answer(self.run_id, utc_now(), attempts)
-
-    def answer_for(self, fetched: Fetched) -> Answer:
+    def fetch_record_for(self, fetched: Fetched) -> FetchRecord:
         """What the raw store keeps of an answer: run, time, attempts and validators."""
-        return Answer(self.run_id, utc_now(), fetched.attempts, fetched.etag, fetched.last_modified)
+        return FetchRecord(
+            self.run_id, utc_now(), fetched.attempts, fetched.etag, fetched.last_modified
+        )
 
-    async def _keep(self, body: bytes, url: str) -> tuple[BodyRef, list[str]]:
-        """Store the body (in a worker thread: hashing, zstd and fsync release the GIL, so
-        transfers go on meanwhile) and find its links (here: a regex holds the GIL anyway)."""
-        stored = asyncio.to_thread(self.store.write_body, body)
-        links = extract_links(body, url)
-        return await stored, links
+    async def fetch_document(self, url: str, expect: Expect) -> tuple[Fetched, list[str] | None]:
+        """Fetch a discovery document (robots.txt, sitemap, start or member page) conditionally
+        when the store holds what the last copy said; returns the answer and, on a 304, that
+        stored content (lines of discoveries, or [] for robots)."""
+        doc = self.db.document(url)
+        cached = self.db.discoveries(doc.sha256) if doc and doc.sha256 else None
+        if doc is not None and doc.kind == "robots" and doc.sha256 is not None:
+            cached = []
+        validators = (doc.etag, doc.last_modified) if doc and cached is not None else (None, None)
+        if not self.fetcher.allowed(url):
+            raise FetchGaveUp("disallowed by robots.txt", 0, None)
+        fetched = await self.fetcher.fetch(url, expect, validators=validators)
+        if fetched.status == 304 and cached is not None:
+            self.db.record_document_checked(url, self.fetch_record(fetched.attempts))
+            return fetched, cached
+        if fetched.status == 304:
+            raise FetchGaveUp("304 for a document never stored", fetched.attempts, 304)
+        return fetched, None
 
-    # -- links ----------------------------------------------------------------------------------
-    def _follow_cached(self, sha256: str) -> list[Task]:
-        links = self.db.discoveries(sha256)
-        return self._follow(links or [])
-
-    def _follow(self, links: list[str]) -> list[Task]:
-        if not self.config.crawl_links:
-            return []
-        tasks = []
-        for link in links:
-            offered = self.frontier.offer_link(link)
-            if offered is not None:
-                kind, url = offered
-                tasks.append(task("commitment" if kind == "commitment" else "page", url))
-        return tasks
+    def record_document(
+        self, url: str, kind: str, fetched: Fetched, body: BodyRef, found: list[str] | None
+    ) -> None:
+        self.db.record_document(
+            url, kind, self.fetch_record_for(fetched), http_status=fetched.status, body=body,
+            discoveries=found,
+        )  # fmt: skip

@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from pipeline.load.fields import is_string_list
 from pipeline.schema import LIST_SEPARATOR, TableSpec
+from pipeline.tables import is_string_list
 
 # Fields holding one of these are quoted (as is the empty string, to tell it from a null).
 _QUOTE_WHEN = r'[",\r\n]'

@@ -8,7 +8,7 @@ from importlib import resources
 
 import pyarrow as pa
 
-from pipeline.load.fields import description, is_ordered, vocabulary
+from pipeline.load.field_metadata import description, is_ordered, vocabulary
 from pipeline.load.prose import (
     CSV_FORMS,
     INTRO,
@@ -20,7 +20,8 @@ from pipeline.load.prose import (
     TEMPLATES,
     VALIDATION,
 )
-from pipeline.schema import ALL_TABLES, MISSING_EXTRA, TableSpec
+from pipeline.records import MISSING_EXTRA
+from pipeline.schema import ALL_TABLES, TableSpec
 from pipeline.schema import PROVENANCE as PROVENANCE_FIELDS
 
 _COLUMNS_HEADER = [

@@ -13,9 +13,10 @@ from collections.abc import Mapping
 
 import pyarrow as pa
 
-from pipeline.load.fields import description, is_ordered, is_string_list, vocabulary
+from pipeline.load.field_metadata import description, is_ordered, vocabulary
 from pipeline.load.write import FileInfo
 from pipeline.schema import ALL_TABLES, LIST_SEPARATOR, RUNS, TableSpec
+from pipeline.tables import is_string_list
 
 FORMATS = ("parquet", "csv")
 _MEDIA_TYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv"}

@@ -15,9 +15,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import ProcessedCorrupt, ValidationFailed
-from pipeline.load.build import build_table
 from pipeline.load.layout import LEDGER, fsync_dir
 from pipeline.schema import RUNS
+from pipeline.tables import build_table
 
 Row = dict[str, object]
 

@@ -14,7 +14,6 @@ import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -23,6 +22,7 @@ import pyarrow.parquet as pq
 from pipeline.clock import utc_now
 from pipeline.config import LoadConfig
 from pipeline.errors import DiskFull, ProcessedCorrupt, PublishRefused, ValidationFailed
+from pipeline.json_values import json_default
 from pipeline.load import layout
 from pipeline.load.datapackage import render_datapackage
 from pipeline.load.ledger import (
@@ -253,13 +253,5 @@ def _runs_file(run_dir: Path | None) -> Path | None:
 
 
 def _report_json(report: Mapping[str, object]) -> bytes:
-    text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False, default=_json_value)
+    text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False, default=json_default)
     return (text + "\n").encode()
-
-
-def _json_value(value: object) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"the run report cannot hold {type(value).__name__} {value!r}")

@@ -14,8 +14,9 @@ import pyarrow.compute as pc
 
 from pipeline.errors import ValidationFailed
 from pipeline.load.csvfile import list_survives_csv
-from pipeline.load.fields import is_string_list, key_text, vocabulary
+from pipeline.load.field_metadata import vocabulary
 from pipeline.schema import TABLES_BY_NAME, TableSpec
+from pipeline.tables import is_string_list, key_text
 
 # Offending keys quoted per problem: enough to find the pages, short enough for a cron mail.
 SHOWN = 5

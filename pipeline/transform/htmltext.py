@@ -17,6 +17,8 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from pipeline.ids import COMMITMENT_ID
+
 # Site chrome, kept only when it contains the commitment title. Removed first: on a WordPress
 # page it holds most of the nodes (menus with hundreds of links), so the finer selectors below
 # then run over a much smaller tree.
@@ -47,7 +49,7 @@ _GROUP_KIND = {
     "td": "value",
     "li": "item",
 }
-_TITLE_ID = re.compile(r"\(\s*([A-Za-z]{2,5}\d{4})\s*\)\s*$")
+_TITLE_ID = re.compile(rf"\(\s*({COMMITMENT_ID})\s*\)\s*$")
 # Block start "\ue000<index>\ue001" and end "\ue002": blocks nest, so an end always closes the
 # most recently opened block and needs no index.
 _START, _START_END, _END = "\ue000", "\ue001", "\ue002"

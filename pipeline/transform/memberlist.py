@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.ids import COMMITMENT_ID, ID_DIGITS
 from pipeline.records import MemberListItem
 from pipeline.transform.htmltext import Line
 from pipeline.vocab import Vocabulary
@@ -19,7 +20,7 @@ _NUMBERING = re.compile(r"^\d{1,3}\.\s+")
 def _meta_pattern(prefix: str | None) -> re.Pattern[str]:
     # With the page's own ID prefix the ID is found even when the title runs into it
     # ("...Health ServicesMN0023, 2016, ..."); without it, the ID must start a word.
-    ident = rf"{re.escape(prefix)}\d{{4}}" if prefix else r"(?<![A-Za-z])[A-Z]{2,5}\d{4}"
+    ident = f"(?a:{re.escape(prefix)}{ID_DIGITS})" if prefix else f"(?<![A-Za-z]){COMMITMENT_ID}"
     return re.compile(rf"(?P<id>{ident})\s*,\s*(?P<year>\d{{4}})?\s*,?\s*(?P<area>.*)$", re.I)
 
 

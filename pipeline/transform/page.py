@@ -9,15 +9,16 @@ from urllib.parse import urljoin
 
 from pipeline.config import LIVE_SITE
 from pipeline.errors import NotACommitmentPage
+from pipeline.ids import COMMITMENT_ID, id_prefix
 from pipeline.records import Commitment, ParsedPage, Unknown
-from pipeline.transform.fields import interpret_fields
 from pipeline.transform.htmltext import Line, PageText, page_text
+from pipeline.transform.interpret import interpret_fields
 from pipeline.transform.memberlist import parse_member_list
 from pipeline.transform.scan import Regions, scan_regions
-from pipeline.urls import LANGUAGES, canonical_url, id_prefix, parse_commitment_url
+from pipeline.urls import LANGUAGES, canonical_url, parse_commitment_url
 from pipeline.vocab import Vocabulary, default_vocabulary
 
-_TITLE = re.compile(r"^(?P<title>.*?)\s*\(\s*(?P<id>[A-Za-z]{2,5}\d{4})\s*\)\s*$")
+_TITLE = re.compile(rf"^(?P<title>.*?)\s*\(\s*(?P<id>{COMMITMENT_ID})\s*\)\s*$")
 _HTML_TITLE_MEMBER = re.compile(r"\|\s*Commitment from\s+(?P<member>[^|]+?)\s*\|", re.I)
 _BREADCRUMB = re.compile(r"[›»>/|]")
 _MAX_MEMBER_NAME = 100  # "Kaduna State, Nigeria" is ~20; a longer line is not a name

@@ -1,5 +1,5 @@
-"""ParsedPage records to column-oriented rows of the output tables, and to pyarrow tables
-with the declared schemas (never inferred)."""
+"""ParsedPage records to column-oriented rows of the output tables (made into tables of the
+declared schemas by ``pipeline.tables.table_from_columns``)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-import pyarrow as pa
-
 from pipeline import PARSER_VERSION
-from pipeline.errors import ValidationFailed
 from pipeline.records import ParsedPage
 from pipeline.schema import (
     COMMITMENTS,
@@ -21,7 +18,6 @@ from pipeline.schema import (
     OGP_VALUES,
     PAGE_FIELDS,
     POLICY_AREAS,
-    TableSpec,
 )
 from pipeline.vocab import default_vocabulary
 
@@ -96,15 +92,3 @@ def add_page(out: dict[str, Columns], page: ParsedPage, origin: Provenance) -> N
         )
     for page_field in page.fields:
         _append(out[PAGE_FIELDS.name], {"commitment_id": cid, **_fields(page_field), **prov})
-
-
-def to_table(spec: TableSpec, columns: Columns) -> pa.Table:
-    """A pyarrow table with exactly the declared schema; a value that does not fit its
-    column raises ValidationFailed naming the table and column."""
-    arrays = []
-    for field in spec.schema:
-        try:
-            arrays.append(pa.array(columns[field.name], type=field.type))
-        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as exc:
-            raise ValidationFailed(f"{spec.name}.{field.name}: {exc}") from exc
-    return pa.Table.from_arrays(arrays, schema=spec.schema)

@@ -17,10 +17,11 @@ from pipeline import PARSER_VERSION
 from pipeline.clock import own_peak_rss_kb
 from pipeline.config import TransformConfig
 from pipeline.errors import ParseError
-from pipeline.rawstore import RawStore, StoredPage
+from pipeline.raw import RawStore, StoredPage
 from pipeline.schema import COMMITMENTS, DATA_TABLES
+from pipeline.tables import table_from_columns
 from pipeline.transform.page import parse_commitment
-from pipeline.transform.rows import Provenance, add_page, empty_columns, to_table
+from pipeline.transform.rows import Provenance, add_page, empty_columns
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ def _parse_chunk(raw_dir: Path, pages: Sequence[StoredPage]) -> _ChunkResult:
                 result.failures.append(PageFailure(page.url, str(exc)))
                 continue
             except Exception as exc:
-                # and counted as a failed page (exit code 3); it must not sink the other 6,000.
+                # A parser bug on one page is logged with its traceback and counted as a
+                # failed page (exit code 3); it must not sink the other 6,000.
                 log.exception("parser crashed on %s", page.url)
                 result.failures.append(PageFailure(page.url, f"parser error: {exc!r}"))
                 continue
@@ -88,7 +90,9 @@ def _parse_chunk(raw_dir: Path, pages: Sequence[StoredPage]) -> _ChunkResult:
                 if u.kind in ("heading", "text", "repeated_label")
             )
             result.parsed += 1
-    result.tables = {spec.name: to_table(spec, columns[spec.name]) for spec in DATA_TABLES}
+    result.tables = {
+        spec.name: table_from_columns(spec, columns[spec.name]) for spec in DATA_TABLES
+    }
     result.peak_rss_kb = own_peak_rss_kb()
     return result
 
@@ -139,7 +143,7 @@ def _concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
     empty = empty_columns()
     return {
         spec.name: pa.concat_tables(
-            [to_table(spec, empty[spec.name])] + [part[spec.name] for part in parts]
+            [table_from_columns(spec, empty[spec.name])] + [part[spec.name] for part in parts]
         )
         for spec in DATA_TABLES
     }

@@ -1,0 +1,112 @@
+"""``run_extract``: one extract run, from opening the raw store to the summary."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AbstractContextManager, AsyncExitStack, nullcontext
+from datetime import datetime
+
+from pipeline.clock import utc_now
+from pipeline.config import Config, FetchConfig
+from pipeline.extract.client import http_client
+from pipeline.extract.crawl import Crawl
+from pipeline.extract.discovery.frontier import Frontier
+from pipeline.extract.discovery.links import start_urls
+from pipeline.extract.discovery.seeds import parse_seed_file
+from pipeline.extract.fetcher import Fetcher
+from pipeline.extract.progress import Progress
+from pipeline.extract.ratelimit import HostThrottle
+from pipeline.extract.steps import StepContext
+from pipeline.extract.summary import FailedFetch, FetchSummary, Tally
+from pipeline.raw import RawStore, raw_lock
+from pipeline.urls import CommitmentRef, site_root
+
+
+def run_extract(config: Config, run_id: str, *, lock: bool = True) -> FetchSummary:
+    """Discover and fetch every commitment page into ``config.raw_dir``.
+
+    ``lock=False`` when the caller (the refresh orchestrator) already holds the raw/ lock.
+    Raises LockHeld, RobotsDisallowed (robots.txt forbids everything, including a robots.txt
+    answering 5xx or unreachable), ConfigError (a malformed seed file), StoreCorrupt.
+    """
+    fetch = config.fetch
+    seeds = parse_seed_file(fetch.seed_file, fetch.base_url) if fetch.seed_file else []
+    guard: AbstractContextManager[None] = raw_lock(config.raw_dir) if lock else nullcontext()
+    with guard, RawStore(config.raw_dir, writable=True) as store:
+        return asyncio.run(_extract(fetch, run_id, store, seeds))
+
+
+async def _extract(
+    fetch: FetchConfig, run_id: str, store: RawStore, seeds: list[CommitmentRef]
+) -> FetchSummary:
+    started = utc_now()
+    tally = Tally()
+    frontier = Frontier(fetch.base_url, fetch.language, fetch.only_member)
+    throttle = HostThrottle(
+        site_root(fetch.base_url),
+        fetch.delay_s,
+        slowdown_floor_s=fetch.backoff_base_s,
+        max_delay_s=max(fetch.max_delay_s, fetch.delay_s),
+    )
+    known = [
+        CommitmentRef(page.member_slug, page.commitment_id, page.language)
+        for page in store.db.pages()
+        if page.state != "gone" and page.language == fetch.language
+    ]
+    async with AsyncExitStack() as clients:
+        pool = [
+            await clients.enter_async_context(http_client(fetch)) for _ in range(fetch.concurrency)
+        ]
+        fetcher = Fetcher(pool, fetch, throttle, tally)
+        ctx = StepContext(fetch, run_id, store, fetcher, tally, frontier)
+        progress = Progress(
+            tally, lambda: len(frontier.commitments), bar=fetch.progress,
+            log_every_s=fetch.log_every_s,
+        )  # fmt: skip
+        try:
+            crawl = Crawl(fetch, ctx, progress)
+            reason = await crawl.run(start_urls(fetch), [*seeds, *known], list(fetch.sitemap_urls))
+        finally:
+            progress.close()
+    if reason != "complete":
+        progress.log_line()
+    return _summary(run_id, started, reason, ctx, throttle, crawl.policy_decision)
+
+
+def _summary(
+    run_id: str,
+    started: datetime,
+    reason: str,
+    ctx: StepContext,
+    throttle: HostThrottle,
+    robots: str,
+) -> FetchSummary:
+    tally, frontier, db = ctx.tally, ctx.frontier, ctx.db
+    unfetched = []
+    for url in sorted(frontier.refs):
+        if url in ctx.current or url in tally.gone:
+            continue
+        state = db.page(url)
+        if state is None or not state.has_body:
+            unfetched.append(url)
+    return FetchSummary(
+        run_id=run_id,
+        started_at=started,
+        finished_at=utc_now(),
+        finish_reason=reason,
+        discovered=len(frontier.commitments),
+        fetched=tally.fetched,
+        not_modified=tally.not_modified,
+        failed=tuple(FailedFetch(url, why) for url, why in sorted(tally.failed.items())),
+        gone=tuple(sorted(tally.gone)),
+        referenced_not_fetched=tuple(unfetched),
+        requests_by_status=dict(tally.requests_by_status),
+        retries_by_reason=dict(tally.retries_by_reason),
+        bytes_downloaded=tally.bytes_downloaded,
+        bytes_saved=tally.bytes_saved,
+        pauses=throttle.pauses,
+        pause_seconds=throttle.pause_seconds,
+        robots=robots,
+        unchanged=tally.unchanged,
+        skipped_by_lastmod=tally.skipped_by_lastmod,
+    )

@@ -1,0 +1,206 @@
+"""Pure parts of the extract stage: sitemaps, links, seed files, Retry-After, throttle, backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import FetchConfig
+from pipeline.errors import SitemapError
+from pipeline.extract.discovery.links import extract_links
+from pipeline.extract.discovery.seeds import parse_seed_file
+from pipeline.extract.discovery.sitemaps import changed_by, parse_sitemap
+from pipeline.extract.ratelimit import RECOVERY_SUCCESSES, HostThrottle
+from pipeline.extract.retry import backoff_s, parse_retry_after
+from pipeline.urls import CommitmentRef
+
+NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
+URLSET = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    b"<url><loc>https://www.opengovpartnership.org/members/mongolia/commitments/MN0002/</loc>"
+    b"<lastmod>2024-05-01T10:00:00+02:00</lastmod></url>"
+    b"<url><loc>https://www.opengovpartnership.org/members/mongolia/</loc></url>"
+    b"</urlset>"
+)
+
+
+def test_urlset_gives_urls_with_lastmod_bounds() -> None:
+    sitemap = parse_sitemap(URLSET, max_bytes=10_000)
+    assert sitemap.children == ()
+    assert [(e.url.rsplit("/", 2)[-2], e.changed_by) for e in sitemap.urls] == [
+        ("MN0002", datetime(2024, 5, 1, 8, 0, 1, tzinfo=UTC)),
+        ("mongolia", None),
+    ]
+
+
+def test_gzipped_index_is_read_by_its_magic_bytes() -> None:
+    index = (
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>https://x.org/a.xml.gz</loc><lastmod>2024-01-02</lastmod></sitemap>"
+        b"</sitemapindex>"
+    )
+    sitemap = parse_sitemap(gzip.compress(index), max_bytes=10_000)
+    assert [e.url for e in sitemap.children] == ["https://x.org/a.xml.gz"] and sitemap.urls == ()
+
+
+def test_entities_and_dtds_are_refused_not_expanded() -> None:
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>&lol2;</loc></url></urlset>"
+    )
+    with pytest.raises(SitemapError, match="refused"):
+        parse_sitemap(bomb, max_bytes=10_000)
+
+
+def test_size_caps_apply_before_and_after_decompression() -> None:
+    big = URLSET.replace(b"</urlset>", b"<!--" + b"x" * 50_000 + b"--></urlset>")
+    with pytest.raises(SitemapError, match="cap"):
+        parse_sitemap(big, max_bytes=10_000)
+    packed = gzip.compress(big)
+    assert len(packed) < 10_000  # small on the wire, large once inflated
+    with pytest.raises(SitemapError, match="inflates past"):
+        parse_sitemap(packed, max_bytes=10_000)
+
+
+@pytest.mark.parametrize(
+    "body", [b"<html>not a sitemap</html>", b"<urlset", b"\x1f\x8bnot really gzip"]
+)
+def test_non_sitemaps_are_errors(body: bytes) -> None:
+    with pytest.raises(SitemapError):
+        parse_sitemap(body, max_bytes=10_000)
+
+
+@pytest.mark.parametrize(
+    ("lastmod", "expected"),
+    [
+        ("2024-05-01", datetime(2024, 5, 2, 12, 0, tzinfo=UTC)),  # end of the day in UTC-12
+        ("2024-05-01T23:59:59.5Z", datetime(2024, 5, 2, 0, 0, 0, tzinfo=UTC)),
+        ("2024-05-01T10:00:00-05:00", datetime(2024, 5, 1, 15, 0, 1, tzinfo=UTC)),
+        ("yesterday", None),
+        (None, None),
+    ],
+)
+def test_lastmod_is_read_as_the_latest_moment_it_can_mean(
+    lastmod: str | None, expected: datetime | None
+) -> None:
+    assert changed_by(lastmod) == expected
+
+
+def test_links_are_member_and_commitment_hrefs_made_absolute() -> None:
+    page = (
+        b'<a href="/members/mongolia/commitments/MN0002/">a</a>'
+        b"<a href='https://opengovpartnership.org/members/bulgaria/commitments/bg0090'>b</a>"
+        b'<a href=/members/ghana/>c</a><a href="/policy-area/open-data/">d</a>'
+        b'<a href="/members/mongolia/commitments/MN0002/#top">dup</a>'
+        b'<a href="/members/x/commitments/XY0001/?a=1&amp;b=2">e</a>'
+        b'<p>our members/ list</p><div data-href="/members/not-a-link/">f</div>'
+        b'<A HREF = "/members/upper-case/">g</A>'
+    )
+    assert extract_links(page, "https://www.opengovpartnership.org/our-members/") == [
+        "https://www.opengovpartnership.org/members/mongolia/commitments/MN0002/",
+        "https://opengovpartnership.org/members/bulgaria/commitments/bg0090",
+        "https://www.opengovpartnership.org/members/ghana/",
+        "https://www.opengovpartnership.org/members/x/commitments/XY0001/?a=1&b=2",
+        "https://www.opengovpartnership.org/members/upper-case/",
+    ]
+
+
+def test_seed_file_accepts_urls_pairs_csv_exports_and_a_header(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.csv"
+    seed.write_text(
+        "\ufeffCommitment Unique Identifier,Country/Locality,URL\n"
+        "AL0002,Albania,https://www.opengovpartnership.org/members/albania/commitments/AL0002/\n"
+        "\n# a comment\n"
+        "united-kingdom,uk0093\n"
+        "/es/members/ghana/commitments/GH0049/\n"
+        '"scotland-united-kingdom","SCO0001"\n',
+        encoding="utf-8",
+    )
+    assert parse_seed_file(seed, "https://www.opengovpartnership.org") == [
+        CommitmentRef("albania", "AL0002"),
+        CommitmentRef("united-kingdom", "UK0093"),
+        CommitmentRef("ghana", "GH0049", "es"),
+        CommitmentRef("scotland-united-kingdom", "SCO0001"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("120", 120.0),
+        (" 0 ", 0.0),
+        ("Sat, 01 Mar 2025 12:02:00 GMT", 120.0),
+        ("Sat, 01 Mar 2025 11:00:00 GMT", 0.0),  # in the past: no wait
+        ("soon", None),
+        ("-5", None),
+        (None, None),
+    ],
+)
+def test_retry_after_in_both_forms(header: str | None, seconds: float | None) -> None:
+    assert parse_retry_after(header, NOW) == seconds
+
+
+def test_backoff_grows_exponentially_with_bounded_jitter() -> None:
+    config = FetchConfig(backoff_base_s=2.0, backoff_max_s=60.0)
+    for attempt, low in [(1, 2.0), (2, 4.0), (3, 8.0), (4, 16.0)]:
+        waits = [backoff_s(config, attempt) for _ in range(50)]
+        assert all(low <= wait <= low + 2.0 for wait in waits)
+        assert len(set(waits)) > 1  # jittered
+    assert all(backoff_s(config, 10) == 60.0 for _ in range(20))
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_slowdowns_double_the_delay_up_to_a_bound_and_decay_after_successes() -> None:
+    clock = FakeClock()
+    throttle = HostThrottle("h", 1.0, slowdown_floor_s=2.0, max_delay_s=5.0, clock=clock)
+    throttle.slow_down(503, None)
+    assert (throttle.delay, throttle.pauses, throttle.pause_seconds) == (2.0, 1, 2.0)
+    throttle.slow_down(429, 60.0)  # while paused: extends the pause, no second doubling
+    assert (throttle.delay, throttle.pauses, throttle.pause_seconds) == (2.0, 1, 60.0)
+    clock.now += 61
+    throttle.slow_down(429, None)
+    clock.now += 10
+    throttle.slow_down(429, None)
+    assert throttle.delay == 5.0 and throttle.pauses == 3  # 2 -> 4 -> capped at 5
+    for _ in range(RECOVERY_SUCCESSES - 1):
+        throttle.success()
+    assert throttle.delay == 5.0
+    throttle.success()
+    assert throttle.delay == 2.5
+    for _ in range(3 * RECOVERY_SUCCESSES):
+        throttle.success()
+    assert throttle.delay == 1.0  # never below the configured delay
+
+
+def test_wait_turn_holds_requests_until_the_pause_ends_and_spaces_them() -> None:
+    clock = FakeClock()
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.now += seconds
+
+    async def three_turns() -> None:
+        throttle = HostThrottle("h", 1.0, slowdown_floor_s=1.0, max_delay_s=8.0,
+                                clock=clock, sleep=sleep)  # fmt: skip
+        await throttle.wait_turn()  # the first request goes at once
+        throttle.slow_down(429, 30.0)
+        await throttle.wait_turn()  # held for the Retry-After
+        await throttle.wait_turn()  # then spaced by the doubled delay
+
+    asyncio.run(three_turns())
+    assert slept == [pytest.approx(30.0), pytest.approx(2.0)]
