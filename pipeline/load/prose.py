@@ -4,7 +4,6 @@ from the schema module by ``datadict``."""
 from __future__ import annotations
 
 from pipeline.config import LoadConfig
-from pipeline.schema import LIST_SEPARATOR
 
 INTRO = """\
 # Data dictionary
@@ -51,7 +50,7 @@ processed/
   `runs` files are described by schema only, as they change at every run.
 """
 
-READING = f"""\
+READING = """\
 ## Reading the data
 
 ```python
@@ -73,11 +72,17 @@ its `description` and, for closed vocabularies, `vocabulary` (a JSON list) and `
   as missing; pyarrow's CSV reader keeps them apart with `quoted_strings_can_be_null=False`.)
 - Booleans are `true` / `false`; integers are decimal; dates are `YYYY-MM-DD`; timestamps
   are `YYYY-MM-DDTHH:MM:SS.ffffffZ`, always UTC.
-- A `list<string>` cell is the elements joined with `{LIST_SEPARATOR}` (space, bar, space);
-  an empty list is `""` and a null list is empty. Splitting on `{LIST_SEPARATOR}` gives the list
-  back exactly: rather than escaping, the load stage refuses to publish a list it could not
-  split back (an element containing `{LIST_SEPARATOR}` or ending with `{LIST_SEPARATOR.rstrip()}`,
-  or a list whose only element is empty).
+- A `list<string>` cell is a JSON array of strings: `["Open Data", "Health"]`, quoted as
+  any field holding a quote or a comma (`"[""Open Data"", ""Health""]"` in the file); an
+  empty list is `[]` and a null list is an empty field. `json.loads` gives the list back
+  exactly, whatever its elements hold.
+- Text that a spreadsheet would run as a formula gets one leading `'` (OWASP's advice against
+  CSV injection): a text cell starting with `=`, `+`, `@`, a tab or a carriage return, or with
+  `-` followed by anything but a space or a digit (`-1` and `- item` stay as they are). So
+  that the rule can be undone exactly, a text that already starts with one or more `'` before
+  such a character gets one more `'`. To get the exact text back, drop the first character of
+  every text cell that matches the regular expression `^'+([=+@\\t\\r]|-[^ 0-9])`; the
+  Parquet files hold the text exactly, unescaped.
 - Read CSV columns as text (`pd.read_csv(path, dtype=str)`) so that nothing is guessed, and
   convert them as the types below say.
 """
@@ -157,5 +162,5 @@ CSV_FORMS = {
     "bool": "`true` / `false`",
     "date32[day]": "`2024-02-01`",
     "timestamp[us, tz=UTC]": "`2024-02-01T09:30:00.000000Z`",
-    "list<string>": f"elements joined with `{LIST_SEPARATOR}`",
+    "list<string>": 'a JSON array: `["a", "b"]`',
 }
