@@ -4,11 +4,13 @@ processed/runs/<run_id>/      one folder per published run (tables, datapackage,
 processed/current             relative symlink to the published run folder
 processed/<table>.parquet ... static symlinks through current/ (one switch moves them all)
 processed/runs.jsonl          append-only ledger: one line per run, published or not
+processed/runs.parquet, .csv  the runs table, rebuilt from the ledger after every run
 processed/last_run_report.json  the latest run's report, published or not
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import logging
 import os
@@ -17,16 +19,21 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.errors import ProcessedCorrupt
+from pipeline.errors import DiskFull, ProcessedCorrupt, ProcessedNotWritable
 
 RUNS_DIR = "runs"
 CURRENT = "current"
 LEDGER = "runs.jsonl"
+RUNS_TABLE = "runs"  # processed/runs.parquet and processed/runs.csv
 LAST_REPORT = "last_run_report.json"
 RUN_REPORT = "run_report.json"
 DATAPACKAGE = "datapackage.json"
 TMP_SUFFIX = ".tmp"
 _LOCK = ".publish.lock"
+# OS errors that mean "processed/ cannot take this write"; any other OSError is not ours to
+# explain (a bug, a hardware fault) and keeps its traceback.
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_NOT_WRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +50,29 @@ def publish_lock(processed_dir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+@contextmanager
+def writing(processed_dir: Path) -> Iterator[None]:
+    """Turn a full disk (DiskFull) or a read-only or forbidden processed/
+    (ProcessedNotWritable) into an error naming the path it could not write."""
+    try:
+        yield
+    except OSError as exc:
+        error = write_error(processed_dir, exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def write_error(processed_dir: Path, exc: OSError) -> ProcessedNotWritable | None:
+    """The pipeline's error for an OSError met writing to processed/, None for other errors."""
+    where = exc.filename or processed_dir
+    if exc.errno in _NO_SPACE:
+        return DiskFull(f"no space left to write {where} (in {processed_dir}): {exc.strerror}")
+    if exc.errno in _NOT_WRITABLE:
+        return ProcessedNotWritable(f"cannot write {where} (in {processed_dir}): {exc.strerror}")
+    return None
 
 
 def current_run_dir(processed_dir: Path) -> Path | None:
