@@ -18,6 +18,7 @@ import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from pipeline.errors import DiskFull, ProcessedCorrupt, ProcessedNotWritable
 
@@ -67,12 +68,24 @@ def writing(processed_dir: Path) -> Iterator[None]:
 
 def write_error(processed_dir: Path, exc: OSError) -> ProcessedNotWritable | None:
     """The pipeline's error for an OSError met writing to processed/, None for other errors."""
-    where = exc.filename or processed_dir
+    where = f"{exc.filename}" if exc.filename else f"to {processed_dir}"
     if exc.errno in _NO_SPACE:
-        return DiskFull(f"no space left to write {where} (in {processed_dir}): {exc.strerror}")
+        return DiskFull(f"no space left to write {where}: {exc.strerror}")
     if exc.errno in _NOT_WRITABLE:
-        return ProcessedNotWritable(f"cannot write {where} (in {processed_dir}): {exc.strerror}")
+        return ProcessedNotWritable(f"cannot write {where}: {exc.strerror}")
     return None
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Give an OSError raised while writing ``path`` (a write or fsync error has no file name)
+    the path, so that the message says which file could not be written."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def current_run_dir(processed_dir: Path) -> Path | None:
@@ -136,10 +149,16 @@ def prune_runs(processed_dir: Path, keep: int) -> list[str]:
     return doomed
 
 
+def open_for_writing(path: Path, mode: str) -> BinaryIO:
+    """Every file the load stage writes data to is opened here (``mode``: "xb", "wb" or "ab"):
+    the one place a disk-fault test replaces where no file system can be mounted for it."""
+    return cast(BinaryIO, path.open(mode))
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace a file so that readers see the old or the new content, never a part."""
     temporary = path.with_name(f".{path.name}{TMP_SUFFIX}")
-    with temporary.open("wb") as handle:
+    with naming(temporary), open_for_writing(temporary, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())

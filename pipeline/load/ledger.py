@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 
 from pipeline.errors import ProcessedCorrupt, ValidationFailed
 from pipeline.load.csvfile import csv_chunks, parse_csv
+from pipeline.load import layout
 from pipeline.load.layout import LEDGER, RUN_REPORT, RUNS_TABLE, fsync_dir, write_atomically
 from pipeline.load.validate import validate_tables
 from pipeline.load.write import parquet_bytes, sorted_table
@@ -45,8 +46,8 @@ def append_ledger(processed_dir: Path, row: Mapping[str, object]) -> None:
     path = processed_dir / LEDGER
     _cut_unfinished_line(path)
     line = json.dumps(_encode(row), sort_keys=True, ensure_ascii=False) + "\n"
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(line)
+    with layout.naming(path), layout.open_for_writing(path, "ab") as handle:
+        handle.write(line.encode("utf-8"))
         handle.flush()
         os.fsync(handle.fileno())
     fsync_dir(processed_dir)
