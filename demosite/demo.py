@@ -18,6 +18,7 @@ from pathlib import Path
 
 from demosite.catalog import demo_pages
 from demosite.content import ListedCommitment, content_specs
+from demosite.edge_cases import edge_case_pages
 from demosite.members import Member
 from demosite.pages import DemoPage
 from demosite.render import MARKUPS, render
@@ -84,8 +85,9 @@ def _listed_page(member: Member, item: ListedCommitment, listing: object, index:
 
 
 def demo_site_pages() -> list[DemoPage]:
+    """The reproduced pages, the pages their member lists name, and the edge-case page."""
     shown = demo_pages()
-    return shown + listed_only_pages(shown)
+    return shown + listed_only_pages(shown) + edge_case_pages()
 
 
 def _summary(processed: Path) -> str:
