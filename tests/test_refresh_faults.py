@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -19,7 +21,7 @@ from demosite.site import Site
 from pipeline import cli
 from pipeline.config import TransformConfig
 from pipeline.refresh import run_pipeline
-from pipeline.transform.faults import ENV, HANG_MARKER, KILL_MARKER
+from pipeline.transform.faults import ENV, HANG_MARKER, INVALID_MARKER, KILL_MARKER
 from tests.loopback import fast_config
 
 pytestmark = pytest.mark.slow
@@ -48,6 +50,11 @@ def run_row(tmp_path: Path, run_id: str) -> dict[str, object]:
 
 def report(tmp_path: Path) -> dict[str, object]:
     return json.loads((tmp_path / "processed" / "last_run_report.json").read_text())
+
+
+def page_rows(table: pa.Table, cid: str) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = table.filter(pc.equal(table["commitment_id"], cid)).to_pylist()
+    return rows
 
 
 def with_marker(site: Site, pages: list[DemoPage], cid: str, marker: str) -> None:
@@ -102,6 +109,44 @@ def test_pages_that_kill_or_hang_their_worker_keep_their_previous_rows_marked_st
     assert "run " in summary and "partial (exit 3)" in summary
     assert "stale: 2 commitments published with rows from an earlier fetch or parse" in summary
     assert site.url_of(KILLER) in summary and "killed by signal SIGKILL" in summary
+
+
+def test_a_page_whose_new_rows_fail_validation_is_published_with_its_previous_rows(
+    catalog_site: tuple[Site, DemoServer],
+    catalog_pages: list[DemoPage],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site, server = catalog_site
+    assert refresh(server, tmp_path, "--workers", "1") == 0
+    before = commitments(tmp_path)
+    fields_before = pq.read_table(tmp_path / "processed" / "page_fields.parquet")
+    with_marker(site, catalog_pages, KILLER, INVALID_MARKER)  # its fields repeat a key
+    site.change("UK0067")  # a good change, parsed and published as usual
+    monkeypatch.setenv(ENV, "1")
+    capsys.readouterr()
+
+    assert refresh(server, tmp_path, "--workers", "1") == 3
+
+    after = commitments(tmp_path)
+    rule = "page_fields: primary key ['commitment_id', 'position'] repeated"
+    assert after[KILLER]["stale_reason"] == f"rows failed validation: {rule}"
+    assert {**after[KILLER], "stale_since": None, "stale_reason": None} == before[KILLER]
+    fields_after = pq.read_table(tmp_path / "processed" / "page_fields.parquet")
+    assert page_rows(fields_after, KILLER) == page_rows(fields_before, KILLER)
+    assert len(page_rows(fields_after, KILLER)) > 5
+    assert after["UK0067"]["stale_since"] is None
+    assert after["UK0067"]["content_sha256"] != before["UK0067"]["content_sha256"]
+    recorded = report(tmp_path)
+    assert recorded["failures"] == [
+        {"stage": "load", "url": site.url_of(KILLER), "reason": f"rows failed validation: {rule}"}
+    ]
+    assert recorded["stages"]["settle"] == {
+        "pages_invalid": 1, "pages_stale": 1, "pages_carried_over": 1, "commitments": len(before)
+    }  # fmt: skip
+    summary = capsys.readouterr().err
+    assert "pages whose new rows failed validation, not published (1):" in summary
 
 
 def test_a_page_whose_fetch_fails_keeps_its_rows_stale_since_the_first_failed_run(
