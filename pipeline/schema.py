@@ -246,16 +246,15 @@ COMMITMENTS = _table(
         column(
             "stale_since",
             TIMESTAMP,
-            "Null when this run parsed the row from a fresh fetch of the page. Otherwise the "
-            "row is carried over from an earlier publish (or parsed from the body kept from an "
-            "earlier fetch), and this is the start of the first run since which it has been "
-            "so (UTC).",
+            "Null when the row is current (the page's last fetch got or confirmed its content, "
+            "and its rows were parsed and passed). Otherwise the start of the first run since "
+            "which the row has been stale (UTC); see stale_reason.",
         ),
         column(
             "stale_reason",
             pa.string(),
-            "Why the row is stale (null when stale_since is null): starts with 'fetch failed: ', "
-            "'not parsed: ' or 'rows failed validation: ', followed by the detail.",
+            "Why the row is stale, null when it is not: 'fetch failed: ', 'not parsed: ' or "
+            "'rows failed validation: ' followed by the detail.",
         ),
     ],
     ("commitment_id",),

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import ProcessedCorrupt, ValidationFailed
-from pipeline.load.csvfile import csv_chunks, parse_csv
 from pipeline.load import layout
+from pipeline.load.csvfile import csv_chunks, parse_csv
 from pipeline.load.layout import LEDGER, RUN_REPORT, RUNS_TABLE, fsync_dir, write_atomically
 from pipeline.load.validate import validate_tables
 from pipeline.load.write import parquet_bytes, sorted_table
