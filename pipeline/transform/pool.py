@@ -36,6 +36,10 @@ _TASKS_PER_WORKER = 4
 _RECHECK_S = 1.0
 # A stopped worker that does not exit within this long is killed.
 _EXIT_WAIT_S = 5.0
+# Workers dying this many times in a row, with no task finished in between, are not one bad
+# page but a broken parser or machine (a crashing build of a C extension, no memory left):
+# the run stops (TransformFailed) instead of retrying every page alone in a fresh process.
+MAX_DEATHS_IN_A_ROW = 10
 
 Task = tuple[StoredPage, ...]
 
@@ -106,6 +110,7 @@ class _Pool:
         self.raw_dir, self.size, self.limit_s = raw_dir, workers, limit_s
         self.tasks: deque[_Busy] = deque(_Busy(task, alone=False) for task in tasks)
         self.workers: list[_Worker] = []
+        self.deaths_in_a_row = 0
 
     def run(self) -> Iterator[ChunkResult]:
         while self.tasks or any(w.busy for w in self.workers):
@@ -162,6 +167,7 @@ class _Pool:
                 worker.ready = True
             elif kind == "done":
                 worker.busy = None
+                self.deaths_in_a_row = 0
                 yield payload
             elif kind == "error":
                 raise payload
@@ -185,6 +191,13 @@ class _Pool:
         self.workers.remove(worker)
         if not worker.ready:
             raise TransformFailed(f"a transform worker process died before it started ({how})")
+        if how is not None:
+            self.deaths_in_a_row += 1
+            if self.deaths_in_a_row >= MAX_DEATHS_IN_A_ROW:
+                raise TransformFailed(
+                    f"{self.deaths_in_a_row} transform worker processes died in a row, the last "
+                    f"{how}: the parser or the machine is broken, not one page"
+                )
         busy = worker.busy
         if busy is None:
             return

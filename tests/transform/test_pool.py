@@ -14,7 +14,8 @@ from pipeline.extract import run_extract
 from pipeline.raw import RawStore
 from pipeline.records import ParsedPage
 from pipeline.schema import DATA_TABLES
-from pipeline.transform import parse_commitment, transform_raw
+from pipeline.errors import TransformFailed
+from pipeline.transform import parse_commitment, pool, transform_raw
 from pipeline.transform.faults import ENV, HANG_MARKER, KILL_MARKER
 from pipeline.transform.worker import parse_pages
 from tests.loopback import Demo, fast_config
@@ -63,6 +64,18 @@ def test_a_page_that_kills_its_worker_and_one_that_hangs_are_failed_pages_only(
     # Every other page was parsed, those that shared a task with the killer included.
     assert ids_of(result.tables) == [cid for cid in ids if cid not in (KILLER, SLEEPER)]
     assert result.parsed == 10
+
+
+def test_workers_that_keep_dying_stop_the_run_instead_of_retrying_every_page(
+    demo: Demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for page in demo.site.pages():
+        demo.site.change(page.commitment_id, page.html.replace("</body>", f"{KILL_MARKER}</body>"))
+    extracted(demo, tmp_path / "raw", faulty=False)
+    monkeypatch.setenv(ENV, "1")
+    monkeypatch.setattr(pool, "MAX_DEATHS_IN_A_ROW", 3)  # 10 in a run; 3 keeps the test quick
+    with pytest.raises(TransformFailed, match="3 transform worker processes died in a row"):
+        transform_raw(tmp_path / "raw", TransformConfig(workers=1))
 
 
 def test_without_the_test_variable_the_markers_are_ignored(
