@@ -64,6 +64,8 @@ def _add_dirs(parser: argparse.ArgumentParser, *, processed: bool = True) -> Non
     if processed:
         parser.add_argument("--processed-dir", type=Path, default=Path("processed"))
     parser.add_argument("--workers", type=int, help="transform processes (default: all cores)")
+    if not processed:
+        return  # extract parses no page
     parser.add_argument(
         "--page-time-limit",
         type=float,
