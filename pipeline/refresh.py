@@ -237,8 +237,7 @@ def run_pipeline(
             try:
                 record_unpublished_run(row, report.as_dict(), config.processed_dir)
             except RunNotRecorded as not_recorded:
-                report.not_recorded = str(not_recorded)
-                log.error("%s", not_recorded)
+                report.not_recorded = str(not_recorded)  # the summary says it, once
             if on_report:
                 on_report(report)
             raise
@@ -253,4 +252,3 @@ def _complete_report(config: Config, report: RunReport, published: dict[str, obj
     except ProcessedNotWritable as exc:
         problem = f"last_run_report.json not completed: {exc}"
         report.not_recorded = "; ".join(filter(None, [report.not_recorded, problem]))
-        log.error("%s", problem)
