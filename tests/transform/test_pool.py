@@ -10,11 +10,11 @@ import pyarrow as pa
 import pytest
 
 from pipeline.config import TransformConfig
+from pipeline.errors import TransformFailed
 from pipeline.extract import run_extract
 from pipeline.raw import RawStore
 from pipeline.records import ParsedPage
 from pipeline.schema import DATA_TABLES
-from pipeline.errors import TransformFailed
 from pipeline.transform import parse_commitment, pool, transform_raw
 from pipeline.transform.faults import ENV, HANG_MARKER, KILL_MARKER
 from pipeline.transform.worker import parse_pages
