@@ -75,7 +75,6 @@ def _run_row(
     result: TransformResult | None,
     settled: Settled | None,
 ) -> dict[str, object]:
-    failed = (len(fetch.failed) if fetch else 0) + (len(result.failures) if result else 0)
     return {
         "run_id": report.run_id,
         "started_at": started,
@@ -88,7 +87,7 @@ def _run_row(
         "pages_discovered": fetch.discovered if fetch else None,
         "pages_fetched": fetch.fetched if fetch else None,
         "pages_not_modified": fetch.not_modified if fetch else None,
-        "pages_failed": failed,
+        "pages_failed": len(report.failures),  # not fetched, not parsed, or rows invalid
         "pages_parsed": result.parsed if result else None,
         "pages_reused": result.reused if result else None,
         "pages_stale": len(settled.stale) if settled else None,

@@ -410,7 +410,11 @@ RUNS = _table(
             pa.int32(),
             "Pages answered 304 Not Modified or skipped by sitemap lastmod.",
         ),
-        column("pages_failed", pa.int32(), "Pages that could not be fetched or parsed."),
+        column(
+            "pages_failed",
+            pa.int32(),
+            "Pages that could not be fetched or parsed, or whose new rows failed validation.",
+        ),
         column("pages_parsed", pa.int32(), "Pages parsed in this run."),
         column("pages_reused", pa.int32(), "Pages whose rows were carried over unchanged."),
         column(

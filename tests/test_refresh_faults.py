@@ -82,6 +82,7 @@ def test_pages_that_kill_or_hang_their_worker_keep_their_previous_rows_marked_st
     assert code == 3
     run = run_row(tmp_path, report(tmp_path)["run_id"])
     assert (run["finish_reason"], run["exit_code"], run["pages_stale"]) == ("partial", 3, 2)
+    assert run["pages_failed"] == 2
     after = commitments(tmp_path)
     assert sorted(after) == sorted(before)  # nothing lost
     started = run["started_at"]
@@ -142,6 +143,8 @@ def test_a_page_whose_new_rows_fail_validation_is_published_with_its_previous_ro
     assert recorded["failures"] == [
         {"stage": "load", "url": site.url_of(KILLER), "reason": f"rows failed validation: {rule}"}
     ]
+    run = run_row(tmp_path, str(recorded["run_id"]))
+    assert (run["exit_code"], run["pages_failed"], run["pages_stale"]) == (3, 1, 1)
     assert recorded["stages"]["settle"] == {
         "pages_invalid": 1, "pages_stale": 1, "pages_carried_over": 1, "commitments": len(before)
     }  # fmt: skip
