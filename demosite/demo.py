@@ -93,12 +93,14 @@ def demo_site_pages() -> list[DemoPage]:
 def _summary(processed: Path) -> str:
     package = json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))
     lines = ["", "Published tables (Parquet and CSV):"]
+    rows = {r["path"].removesuffix(".csv"): r.get("rows") for r in package["resources"]}
     for resource in package["resources"]:
         if resource["path"].endswith(".parquet"):
-            rows = f"  {resource['rows']} rows" if "rows" in resource else ""
-            lines.append(f"  {processed / resource['path']}{rows}")
+            count = rows.get(resource["path"].removesuffix(".parquet"))
+            lines.append(f"  {processed / resource['path']}  {count} rows")
     lines += [
-        f"  {processed / 'datapackage.json'}  (schemas, keys, sizes, sha256)",
+        f"  {processed / 'datapackage.json'}  (schemas, keys, sizes, sha256, licences)",
+        f"  {processed / 'runs.parquet'}  (every run, published or not)",
         f"  {processed / 'run_report.json'}  (what the run did; unknown labels and values)",
         "",
         "Try:",

@@ -74,12 +74,19 @@ def settle_pages(
     return Settled(kept, invalid, stale)
 
 
+def _of_pages(table: pa.Table) -> bool:
+    """Whether a table's rows belong to pages (commitments): only those are settled per page."""
+    return "commitment_id" in table.schema.names
+
+
 def _without(tables: Mapping[str, pa.Table], ids: set[str]) -> dict[str, pa.Table]:
     if not ids:
         return dict(tables)
     drop = pa.array(sorted(ids), pa.string())
     return {
         name: table.filter(pc.invert(pc.is_in(table.column("commitment_id"), value_set=drop)))
+        if _of_pages(table)
+        else table
         for name, table in tables.items()
     }
 
@@ -95,8 +102,10 @@ def _carry_over(
     if not have:
         return tables, set()
     ids = pa.array(sorted(have), pa.string())
-    combined = {}
+    combined = dict(tables)
     for spec in DATA_TABLES:
+        if "commitment_id" not in spec.schema.names:
+            continue
         rows = previous[spec.name].select(spec.schema.names).cast(spec.schema)
         rows = rows.filter(pc.is_in(rows.column("commitment_id"), value_set=ids))
         combined[spec.name] = pa.concat_tables([tables[spec.name], rows])
