@@ -208,13 +208,21 @@ class Article:
         parts: list[Node] = []
         if prose.heading:
             parts.append(self.heading(prose.heading, self.section_level, hid=heading_id))
+        subheadings = self.layout.prose_headings == "subheadings"
         for paragraph in prose.paragraphs:
+            if subheadings and _heading_like(paragraph):
+                level = min(6, self.section_level + 1)
+                parts.append(self.heading(paragraph, level))
+                continue
             lines: list[Node] = []
             for index, line in enumerate(paragraph.split("\n")):
                 if index:
                     lines.append(el("br"))
                 lines.append(self.t(line))
             parts.append(El("p", {}, lines))
+        if subheadings and self.layout.wrappers == "none":
+            # Sub-headings under no heading belong to the prose only inside its container.
+            return el("div", self.css("prose"), *parts)
         return self.wrap(parts, prose.heading, heading_id)
 
     def member_list(self, member_list: MemberList) -> El:
@@ -238,6 +246,11 @@ class Article:
                 entries.append(el("tr", {}, cell))
         listing = {"ol": "ol", "divs": "div", "table": "table"}[style]
         return self.wrap([heading, el(listing, self.css("list"), *entries)], "x", heading_id)
+
+
+def _heading_like(paragraph: str) -> bool:
+    """A short one-line paragraph with no closing punctuation reads as a sub-heading."""
+    return "\n" not in paragraph and len(paragraph) <= 60 and paragraph[-1:] not in ".:;!?,"
 
 
 def flatten(nodes: list[Node]) -> list[Node]:

@@ -50,10 +50,16 @@ def run_seed(seed: int, parser: Parser = default_parser) -> SeedResult:
     return SeedResult(page, judge(page.spec.name, parsed), refused)
 
 
+def _stem(field: str) -> str:
+    stem = field.removesuffix("_missing").removesuffix("_rows")
+    return "ogp" if stem in ("ogp_values", "ogp_relevant") else stem
+
+
 def _signature(field: str, outcomes: list[Outcome]) -> tuple[object, ...]:
-    """What the parser said for a field and its companion (``F`` and ``F_missing``)."""
-    base = field.removesuffix("_missing")
-    return tuple(o.got for o in outcomes if o.field in (base, f"{base}_missing"))
+    """What the parser said for a field and its companions (``F``, ``F_missing``,
+    ``F_rows``; the OGP values with their relevance)."""
+    stem = _stem(field)
+    return tuple(o.got for o in outcomes if _stem(o.field) == stem)
 
 
 def minimal_html(result: SeedResult, parser: Parser = default_parser) -> str:

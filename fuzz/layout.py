@@ -48,6 +48,9 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
         "og_only",
     ),
     "member_line": ("link", "text", "link_in_p"),
+    "main_landmark": ("main", "role_main", "none"),
+    # short paragraphs of the description drawn as sub-headings under its own heading
+    "prose_headings": ("none", "subheadings"),
     "encoding": (
         "utf8_meta", "utf8_none", "utf8_bom", "windows1252_meta", "iso88591_meta",
         "http_windows1252", "utf16le_bom", "utf16be_bom",
@@ -81,6 +84,8 @@ class Layout:
     graphics: str
     title_markup: str
     member_line: str
+    main_landmark: str
+    prose_headings: str
     encoding: str
 
     def items(self) -> list[tuple[str, str]]:

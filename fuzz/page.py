@@ -99,7 +99,11 @@ def build(spec: PageContent, layout: Layout, rng: random.Random) -> El:
         body.add(chrome.search_form(role=True))
     if layout.sidebar == "aside_before":
         body.add(chrome.sidebar(layout.sidebar))
-    main = el("main", {"id": "main"})
+    main = {
+        "main": el("main", {"id": "main"}),
+        "role_main": el("div", {"id": "main", "role": "main"}),
+        "none": el("div", {"id": "content", "class": "site-main"}),
+    }[layout.main_landmark]
     main.children = _nest(_content(article, chrome, layout, rng), int(layout.nesting))
     body.add(main)
     if layout.carousel == "region_end":

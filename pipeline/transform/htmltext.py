@@ -1,12 +1,14 @@
 """HTML to visible lines, the way a reader sees them, at C speed.
 
 The real markup of the site is unknown, so nothing here looks at CSS classes or ids. Only the
-meaning of standard HTML is used: which elements are not content (scripts, controls, hidden
-tooltips, site navigation), which ones end a line (block elements), and which ones hold
-headings, labels (``dt``/``th``), values (``dd``/``td``) and list items (``li``).
+meaning of standard HTML and ARIA is used (``selectors``): which elements are not content,
+which ones end a line, which ones hold headings (and their rank), labels, values and list
+items, and where a landmark or labelled region starts or ends.
 
 lexbor does the heavy lifting: we insert private-use marker characters around every block
-element and ask for the text once, instead of walking the DOM in Python.
+element and ask for the text once, instead of walking the DOM in Python. The text comes with
+a separator between text nodes, so a line still knows where one element's text ended and the
+next began ("Status" in <strong> and "Active" after it).
 """
 
 from __future__ import annotations
@@ -18,43 +20,24 @@ from typing import NamedTuple
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from pipeline.ids import COMMITMENT_ID
+from pipeline.transform import selectors as sel
+from pipeline.transform.limits import CHECK_EVERY, NO_DEADLINE, Deadline
 
-# Site chrome, kept only when it contains the commitment title. Removed first: on a WordPress
-# page it holds most of the nodes (menus with hundreds of links), so the finer selectors below
-# then run over a much smaller tree.
-_CHROME = "header, nav, footer, aside"
-# Not content: scripts and styles, controls (the info icon "i" is a button), embedded objects,
-# and what no reader sees (hidden elements, tooltips, inline display:none).
-_NOT_CONTENT = (
-    "script, style, noscript, template, svg, iframe, button, select, textarea, object, canvas, "
-    'map, input, [hidden], [role="tooltip"], [style*="display:none"], [style*="display: none"], '
-    '[style*="visibility:hidden"], [style*="visibility: hidden"]'
-)
-_BLOCKS = (
-    "address, article, aside, blockquote, br, caption, dd, details, dialog, div, dl, dt, "
-    "fieldset, figcaption, figure, footer, form, h1, h2, h3, h4, h5, h6, header, hr, li, "
-    "main, nav, ol, p, pre, section, summary, table, tbody, tfoot, thead, tr, td, th, ul"
-)
-_GROUP_KIND = {
-    "h1": "heading",
-    "h2": "heading",
-    "h3": "heading",
-    "h4": "heading",
-    "h5": "heading",
-    "h6": "heading",
-    "caption": "heading",
-    "dt": "label",
-    "th": "label",
-    "dd": "value",
-    "td": "value",
-    "li": "item",
-}
 _TITLE_ID = re.compile(rf"\(\s*({COMMITMENT_ID})\s*\)\s*$")
 # Block start "\ue000<index>\ue001" and end "\ue002": blocks nest, so an end always closes the
-# most recently opened block and needs no index.
-_START, _START_END, _END = "\ue000", "\ue001", "\ue002"
-_SPLIT = re.compile("\ue000(\\d+)\ue001|\ue002")
-_MARKERS = re.compile("\ue000\\d+\ue001|\ue002")
+# most recently opened block and needs no index. "\ue005" stands where chrome was removed,
+# "\ue006" where the page's footer was: nothing after it is content.
+_START, _START_END, _END, _BREAK, _PAGE_END = "\ue000", "\ue001", "\ue002", "\ue005", "\ue006"
+PIECE = "\ue003"  # between two text nodes
+_SPLIT = re.compile("\ue000(\\d+)\ue001|(\ue002|\ue005|\ue006)")
+_MARKERS = re.compile("\ue000\\d+\ue001|\ue002|\ue005|\ue006")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+UNRANKED = 7  # the rank of a line that is not a heading element (below h6)
+_CHROME_ROLES = frozenset(
+    {"banner", "navigation", "contentinfo", "complementary", "search", "form", "dialog",
+     "alertdialog"}
+)  # fmt: skip
+_CHROME_TAGS = "header, nav, footer, aside, form, dialog"
 
 
 class Line(NamedTuple):
@@ -62,11 +45,22 @@ class Line(NamedTuple):
     cheapest immutable record to build.)"""
 
     text: str  # whitespace collapsed
-    kind: str  # "heading", "label", "value", "item" (inside such an element) or "text"
+    kind: str  # "heading", "label", "value", "item" (inside such an element), "text", "break"
     group: int  # index of the enclosing heading/label/value/item element, -1 if none
     block: int  # index of the innermost block element the line sits in, -1 for none
     soft: bool  # the line began at a <br>, not at a block boundary
     in_item: bool  # the line is inside a list item (also when inside a value cell)
+    level: int = UNRANKED  # heading rank (1-6) of a heading line
+    raw: str = ""  # the text with PIECE between text nodes, whitespace as in the page
+
+    @property
+    def pieces(self) -> list[str]:
+        """The line's text node by text node (whitespace as in the page)."""
+        return (self.raw or self.text).split(PIECE)
+
+
+BREAK_LINE = Line("", "break", -1, -1, False, False)
+END_LINE = Line("", "end", -1, -1, False, False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +69,17 @@ class PageText:
     html_title: str | None  # the document's <title>
     canonical_href: str | None  # <link rel="canonical">
     html_lang: str | None
+    og_title: str | None  # <meta property="og:title">
     blocks: tuple[LexborNode, ...]  # block elements by index, for recovering HTML
+    parents: tuple[int, ...]  # each block's enclosing block (-1: none)
+
+    def contains(self, outer: int, block: int) -> bool:
+        """Whether block ``outer`` is ``block`` or one of its ancestors."""
+        while block != -1:
+            if block == outer:
+                return True
+            block = self.parents[block]
+        return False
 
     def html_between(self, first: int, last: int) -> str:
         """The HTML from the block holding one line to the block holding a later one: the run
@@ -115,14 +119,61 @@ def _sibling_html(start: LexborNode, stop: LexborNode) -> str:
     return "".join(parts).strip()
 
 
+# -- the page's head and its title ------------------------------------------------------------
+def _head_facts(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | None, str | None]:
+    html_title = canonical = og_title = None
+    head = tree.head
+    if head is not None:
+        for node in head.css('title, link[rel="canonical"], meta[property="og:title"]'):
+            tag = node.tag
+            if tag == "title" and html_title is None:
+                html_title = node.text(deep=True).strip() or None
+            elif tag == "link" and canonical is None:
+                canonical = node.attributes.get("href")
+            elif tag == "meta" and og_title is None:
+                og_title = (node.attributes.get("content") or "").strip() or None
+    root = tree.root
+    lang = root.attributes.get("lang") if root is not None else None
+    return html_title, canonical, lang, og_title
+
+
+def _visible(node: LexborNode) -> bool:
+    """Whether a reader can see the node: not inside <noscript>, <template>, a hidden element
+    or one styled display:none."""
+    current: LexborNode | None = node
+    while current is not None and current.tag != "body":
+        if current.tag in sel.INVISIBLE_CONTAINERS:
+            return False
+        attrs = current.attributes
+        if attrs and ("hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or "")):
+            return False
+        current = current.parent
+    return True
+
+
 def _find_title(tree: LexborHTMLParser) -> LexborNode | None:
-    # h1 by tag name is nearly free; the selector for lower headings costs a tree walk, paid
+    # h1 by tag name is nearly free; the selector for other headings costs a tree walk, paid
     # only on pages whose title is not an h1.
-    for nodes in (tree.tags("h1"), tree.css("h2, h3")):
+    for nodes in (tree.tags("h1"), tree.css(sel.TITLE_HEADINGS)):
         for node in nodes:
-            if _TITLE_ID.search(node.text(deep=True)):
+            if _TITLE_ID.search(node.text(deep=True)) and _visible(node):
                 return node
     return None
+
+
+def _content_root(tree: LexborHTMLParser, title: LexborNode | None) -> LexborNode | None:
+    """The main landmark around the title, else the body: what lies outside <main> is the
+    site around the page."""
+    current = title
+    while current is not None:
+        if current.tag == "main" or (current.attributes or {}).get("role") == "main":
+            return current
+        current = current.parent
+    if title is None:  # no title heading: the main landmark, wherever it is
+        main = tree.css_first("main") or tree.css_first('[role="main"]')
+        if main is not None:
+            return main
+    return tree.body
 
 
 def _ancestors(node: LexborNode | None) -> set[int]:
@@ -133,100 +184,239 @@ def _ancestors(node: LexborNode | None) -> set[int]:
     return found
 
 
-def _drop_noise(tree: LexborHTMLParser, title: LexborNode | None) -> None:
-    """One pass over the tree for everything that is not content. Nodes are unlinked, not
-    destroyed, so a match nested inside an earlier match stays valid memory."""
-    keep = _ancestors(title)
-    body = tree.body
-    if body is None:
-        return
-    for selector in (_CHROME, _NOT_CONTENT):  # the head's text is never read: body only
-        for node in body.css(selector):
-            if node.mem_id not in keep:
-                node.remove()
+# -- what is not content -----------------------------------------------------------------------
+def _page_footer(node: LexborNode) -> bool:
+    """A footer is the page's own (its contentinfo) unless it sits in a sectioning element."""
+    if node.tag != "footer" and node.attributes.get("role") != "contentinfo":
+        return False
+    parent = node.parent
+    while parent is not None and parent.tag != "body":
+        if parent.tag in sel.SECTIONING:
+            return False
+        parent = parent.parent
+    return True
 
 
-def _head_facts(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | None]:
-    title_node = tree.css_first("title")
-    html_title = title_node.text(deep=True).strip() if title_node is not None else None
-    link = tree.css_first('link[rel="canonical"]')
-    canonical = link.attributes.get("href") if link is not None else None
-    root = tree.css_first("html")
-    lang = root.attributes.get("lang") if root is not None else None
-    return html_title or None, canonical, lang
+def _drop_chrome(root: LexborNode, keep: set[int]) -> None:
+    """Landmarks and widgets around the content, replaced by a break: a section ends there
+    (and after the page's footer, nothing is content). Nodes are unlinked, not destroyed, so
+    a match nested in an earlier match stays valid."""
+    for node in root.css(_CHROME_TAGS):
+        if node.mem_id not in keep:
+            node.replace_with(_PAGE_END if _page_footer(node) else _BREAK)
+    for node in root.css("[role]"):
+        if node.attributes.get("role") in _CHROME_ROLES and node.mem_id not in keep:
+            node.replace_with(_PAGE_END if _page_footer(node) else _BREAK)
 
 
-def page_text(html: str) -> PageText:
+def _drop_form_labels(root: LexborNode) -> None:
+    """A <label> of a search box or any form field names the control, not the content."""
+    for label in root.css("label"):
+        target = label.attributes.get("for")
+        control = label.css_first("input, select, textarea")
+        if control is None and target:
+            found = root.css_first(f'[id="{target.replace(chr(34), "")}"]')
+            control = found if found is not None and found.tag in sel.FORM_CONTROLS else None
+        sibling = label.next
+        while control is None and sibling is not None and sibling.tag in ("-text", "-comment"):
+            sibling = sibling.next
+        if control is not None or (sibling is not None and sibling.tag in sel.FORM_CONTROLS):
+            label.remove()
+
+
+def _graphic_name(node: LexborNode) -> str | None:
+    attrs = node.attributes
+    if attrs.get("aria-hidden") == "true" or "hidden" in attrs:
+        return None
+    for name in sel.GRAPHIC_NAME_ATTRIBUTES:
+        value = (attrs.get(name) or "").strip()
+        if value:
+            return value
+    if node.tag == "svg":
+        title = node.css_first("title")
+        return (title.text(deep=True).strip() or None) if title is not None else None
+    return None
+
+
+def _name_graphics(root: LexborNode) -> None:
+    """A graphic that shows a value (a rating, a meter, a star) is read by its accessible name:
+    the graphic is replaced by that name as text."""
+    seen: set[int] = set()
+    for node in root.css(sel.GRAPHICS):
+        if node.mem_id in seen:
+            continue
+        seen.add(node.mem_id)
+        name = _graphic_name(node)
+        if name is None:
+            continue
+        parent = node.parent
+        while parent is not None and parent.tag not in sel.GRAPHIC_NOT_VALUE_INSIDE:
+            if (parent.attributes or {}).get("role") == "heading" or parent is root:
+                parent = None
+                break
+            parent = parent.parent
+        if parent is None:
+            node.replace_with(f" {name} ")
+
+
+def _drop_noise(root: LexborNode) -> None:
+    for node in root.css(sel.NOT_CONTENT):
+        node.remove()
+
+
+# -- blocks and their kinds -------------------------------------------------------------------
+def _block_kinds(
+    root: LexborNode,
+) -> tuple[list[LexborNode], list[str], list[int], set[int]]:
+    """Every block element with its kind ("" for none), heading rank, and which blocks are
+    labelled regions."""
+    blocks = root.css(sel.BLOCKS)
+    seen = {node.mem_id for node in blocks}
+    roles = {}
+    for node in root.css("[role]"):
+        role = node.attributes.get("role") or ""
+        roles[node.mem_id] = (role, node)
+        if node.mem_id not in seen and (role in sel.KIND_BY_ROLE or role in ("row", "region")):
+            seen.add(node.mem_id)
+            blocks.append(node)
+    kinds, levels, regions = [], [], set()
+    for index, node in enumerate(blocks):
+        tag = node.tag or ""
+        kind, level = sel.KIND_BY_TAG.get(tag, ""), sel.HEADING_LEVELS.get(tag, UNRANKED)
+        role_node = roles.get(node.mem_id)
+        if role_node is not None:
+            role = role_node[0]
+            kind = sel.KIND_BY_ROLE.get(role, kind)
+            if role == "heading":
+                level = _aria_level(node)
+            elif role == "region" and _labelled(node):
+                regions.add(index)
+        elif tag == "section" and _labelled(node):
+            regions.add(index)
+        kinds.append(kind)
+        levels.append(level)
+    return blocks, kinds, levels, regions
+
+
+def _labelled(node: LexborNode) -> bool:
+    attrs = node.attributes
+    return bool(attrs.get("aria-label") or attrs.get("aria-labelledby"))
+
+
+def _aria_level(node: LexborNode) -> int:
+    value = node.attributes.get("aria-level") or ""
+    return int(value) if value.isdigit() and 1 <= int(value) <= 6 else sel.DEFAULT_ARIA_LEVEL
+
+
+def page_text(html: str, deadline: Deadline = NO_DEADLINE) -> PageText:
     """The page's visible lines, with their structural kind."""
     tree = LexborHTMLParser(html)
-    html_title, canonical, lang = _head_facts(tree)
-    _drop_noise(tree, _find_title(tree))
-    body = tree.body
-    if body is None:
-        return PageText((), html_title, canonical, lang, ())
-    blocks = tuple(body.css(_BLOCKS))
+    html_title, canonical, lang, og_title = _head_facts(tree)
+    title = _find_title(tree)
+    root = _content_root(tree, title)
+    if root is None:
+        return PageText((), html_title, canonical, lang, og_title, (), ())
+    _drop_chrome(root, _ancestors(title))
+    _drop_form_labels(root)
+    _name_graphics(root)
+    _drop_noise(root)
+    blocks, kinds, levels, regions = _block_kinds(root)
     tags = [node.tag or "" for node in blocks]
     for index, node in enumerate(blocks):
         node.insert_before(f"{_START}{index}{_START_END}")
         if tags[index] != "br":  # a line break has no content to close
             node.insert_after(_END)
-    lines = _lines(body.text(deep=True), tags)
-    return PageText(tuple(lines), html_title, canonical, lang, blocks)
+    parents = [-1] * len(blocks)
+    lines = _Lines(tags, kinds, levels, regions, parents, deadline).read(
+        root.text(deep=True, separator=PIECE)
+    )
+    return PageText(
+        tuple(lines), html_title, canonical, lang, og_title, tuple(blocks), tuple(parents)
+    )
 
 
-_NO_GROUP = ("text", -1, False)
+_NO_GROUP = ("text", -1, False, UNRANKED)
 
 
-def _nested_kind(outer: tuple[str, int, bool], index: int, tag: str) -> tuple[str, int, bool]:
-    """(kind, group, in_item) inside block ``index`` given the state outside it: the outermost
-    heading, label, value or item element wins, except that a list item inside a list item
-    stays an item."""
-    tag_kind = _GROUP_KIND.get(tag)
-    if tag_kind is None:
-        return outer
-    kind, group, in_item = outer
-    in_item = in_item or tag_kind == "item"
-    if group == -1 or (tag_kind == "item" and kind == "item"):
-        return tag_kind, index, in_item
-    return kind, group, in_item
+class _Lines:
+    """Lines from the marked text, split as [text, start index, end or break, text, ...]."""
 
+    def __init__(
+        self,
+        tags: list[str],
+        kinds: list[str],
+        levels: list[int],
+        regions: set[int],
+        parents: list[int],
+        deadline: Deadline,
+    ) -> None:
+        self.tags, self.kinds, self.levels, self.regions = tags, kinds, levels, regions
+        self.parents, self.deadline = parents, deadline
 
-def _lines(text: str, tags: list[str]) -> list[Line]:
-    """Lines from the marked text, split as [text, index or None (an end), text, ...]."""
-    parts = _SPLIT.split(text)
-    lines: list[Line] = []
-    stack: list[int] = []  # open block indexes
-    states = [_NO_GROUP]  # (kind, group, in_item) inside each open block, outermost first
-    value_cells: dict[int, int] = {}  # open value cell -> number of lines when it opened
-    soft = False
-    for at in range(1, len(parts), 2):
-        shown = " ".join(parts[at - 1].split())
-        if shown:
-            kind, group, in_item = states[-1]
-            lines.append(Line(shown, kind, group, stack[-1] if stack else -1, soft, in_item))
-            soft = False
-        marker = parts[at]
-        if marker is None:  # the end of the innermost open block
-            closed = stack.pop() if stack else -1
-            if len(states) > 1:
-                states.pop()
-            soft = False
-            if value_cells.pop(closed, None) == len(lines):
-                # An empty value cell still says "this label has no value" (dl/table markup).
-                lines.append(Line("", "value", closed, closed, False, False))
-            continue
-        index = int(marker)
-        tag = tags[index]
-        if tag == "br":
-            soft = True
-            continue
+    def _nested(self, outer: tuple[str, int, bool, int], index: int) -> tuple[str, int, bool, int]:
+        """(kind, group, in_item, level) inside block ``index`` given the state outside it:
+        the outermost heading, label, value or item element wins, except that a list item
+        inside a list item stays an item."""
+        tag_kind = self.kinds[index]
+        if not tag_kind:
+            return outer
+        kind, group, in_item, level = outer
+        in_item = in_item or tag_kind == "item"
+        if group == -1 or (tag_kind == "item" and kind == "item"):
+            return tag_kind, index, in_item, self.levels[index]
+        return kind, group, in_item, level
+
+    def read(self, text: str) -> list[Line]:
+        parts = _SPLIT.split(text)
+        lines: list[Line] = []
+        stack: list[int] = []  # open block indexes
+        states = [_NO_GROUP]  # (kind, group, in_item, level) inside each open block
+        value_cells: dict[int, int] = {}  # open value cell -> number of lines when it opened
         soft = False
-        stack.append(index)
-        states.append(_nested_kind(states[-1], index, tag))
-        if _GROUP_KIND.get(tag) == "value":
-            value_cells[index] = len(lines)
-    shown = " ".join(parts[-1].split())
-    if shown:
-        kind, group, in_item = states[-1]
-        lines.append(Line(shown, kind, group, stack[-1] if stack else -1, soft, in_item))
-    return lines
+        tags, regions, parents = self.tags, self.regions, self.parents
+        for at in range(1, len(parts), 3):
+            if not at & (CHECK_EVERY - 1):
+                self.deadline.check()
+            chunk = parts[at - 1]
+            if chunk:
+                shown = " ".join(chunk.replace(PIECE, "").split())
+                if shown:
+                    kind, group, in_item, level = states[-1]
+                    block = stack[-1] if stack else -1
+                    lines.append(Line(shown, kind, group, block, soft, in_item, level, chunk))
+                    soft = False
+            marker = parts[at]
+            if marker is None:
+                if parts[at + 1] != _END:
+                    lines.append(BREAK_LINE if parts[at + 1] == _BREAK else END_LINE)
+                    continue
+                closed = stack.pop() if stack else -1
+                if len(states) > 1:
+                    states.pop()
+                soft = False
+                if value_cells.pop(closed, None) == len(lines):
+                    # An empty value cell still says "this label has no value" (dl/table markup).
+                    lines.append(Line("", "value", closed, closed, False, False))
+                if closed in regions:
+                    lines.append(BREAK_LINE)
+                continue
+            index = int(marker)
+            if tags[index] == "br":
+                soft = True
+                continue
+            soft = False
+            parents[index] = stack[-1] if stack else -1
+            stack.append(index)
+            states.append(self._nested(states[-1], index))
+            if self.kinds[index] == "value":
+                value_cells[index] = len(lines)
+            if index in regions:
+                lines.append(BREAK_LINE)
+        chunk = parts[-1]
+        shown = " ".join(chunk.replace(PIECE, "").split())
+        if shown:
+            kind, group, in_item, level = states[-1]
+            lines.append(
+                Line(shown, kind, group, stack[-1] if stack else -1, soft, in_item, level, chunk)
+            )
+        return lines

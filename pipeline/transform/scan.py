@@ -2,8 +2,14 @@
 the IRM status summary and the member's commitment list.
 
 A small state machine over the lines that follow the commitment title. It keys on headings
-and "Label:" texts from the vocabulary, and on the structural kind of a line (a ``dt``/``th``
-label cell, a ``dd``/``td`` value cell, a list item), never on markup details.
+and "Label:" texts from the vocabulary, on the structural kind of a line (a heading and its
+rank, a ``dt``/``th`` label cell, a ``dd``/``td`` value cell, a list item) and on the breaks
+where a landmark or labelled region starts or ends, never on markup details.
+
+A section ends where a reader sees it end: at a heading of the same or higher rank than its
+own (any heading, when it has none), at a break, or at the footer. A heading the vocabulary
+does not know starts an unknown section: it is reported, and its text is never absorbed
+into a field or the description.
 """
 
 from __future__ import annotations
@@ -11,8 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.transform.htmltext import Line
-from pipeline.transform.values import recognises
+from pipeline.transform.htmltext import PIECE, UNRANKED, Line, PageText
+from pipeline.transform.limits import CHECK_EVERY, NO_DEADLINE, Deadline
+from pipeline.transform.values import element_values, recognises, report_like
 from pipeline.vocab import Vocabulary
 
 # An unknown "Label: value": a short capitalised label of at most six words, no sentence
@@ -21,12 +28,15 @@ _UNKNOWN_LABEL = re.compile(r"^(?P<label>[^\W\d_][^:.?!]{0,58}?)\s*:\s*(?P<rest>
 _MAX_UNKNOWN_LABEL_WORDS = 6
 _MAX_UNKNOWN_VALUE = 200  # longer text after "X:" is prose, not a field value
 _MAX_FREE_VALUE = 600  # a free-text value on its own line (long support-institution lists fit)
-_SECTION_STATES = {
+_MAX_LABEL = 80  # longest label text with its glossary link ("Ambición (consulta: ...)")
+_TEXT_SECTIONS = {
     "description": "description",
     "irm_status_summary": "summary",
     "member_commitments": "members",
-    "policy_areas": "policy",
 }
+# Fields whose value may run over several elements, one value each (list items, links in
+# their own blocks, one element per value).
+_MULTI_LINE = frozenset({"institutions_involved", "irm_report", "ogp_values"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,39 +66,108 @@ def clean_heading(text: str) -> str:
     return text[:-2].rstrip() if text.endswith(" i") else text
 
 
+def _collapse(raw: str) -> str:
+    return " ".join(raw.replace(PIECE, "").split())
+
+
+def _element_text(field_key: str | None, raw: str) -> str:
+    """A value's text for recognising it: OGP values drawn as separate elements are read
+    one by one (they may touch: "Access to InformationCivic Participation")."""
+    if field_key == "ogp_values":
+        return " , ".join(element_values(raw))
+    return _collapse(raw)
+
+
+def _raw_without_tail(raw: str, tail: str) -> str | None:
+    """A line's raw text without the heading run into its end (its own text node, or the
+    end of the last one), so the values before it keep their element boundaries."""
+    pieces = raw.split(PIECE)
+    while pieces and not pieces[-1].strip():
+        pieces.pop()
+    if not pieces:
+        return None
+    last = pieces[-1].rstrip()
+    if " ".join(last.split()) == tail:
+        return PIECE.join(pieces[:-1])
+    if last.endswith(tail):
+        return PIECE.join([*pieces[:-1], last[: -len(tail)]])
+    return None
+
+
 class _Scanner:
-    def __init__(self, lines: tuple[Line, ...], start: int, vocab: Vocabulary) -> None:
-        self.lines, self.i, self.vocab = lines, start, vocab
-        self.state = "fields"
+    def __init__(
+        self, page: PageText, lines: tuple[Line, ...], start: int, vocab: Vocabulary
+    ) -> None:
+        self.page, self.lines, self.i, self.vocab = page, lines, start, vocab
+        self.state = "fields"  # fields, policy, unknown, description, summary, members, after
         self.heading: str | None = None
         self.heading_section: str | None = None
+        self.section_level = UNRANKED  # rank of the heading that opened a text section
+        self.heading_level = UNRANKED  # rank of the last heading of the fields region
         self.policy_lines: list[Line] = []
         self.policy_heading: str | None = None
         self.seen_label = False
+        self.after_break = False  # the line before was a landmark or region boundary
         self.out = Regions()
 
-    def run(self) -> Regions:
+    def run(self, deadline: Deadline) -> Regions:
+        steps = 0
         while self.i < len(self.lines) and self.state != "done":
+            steps += 1
+            if not steps & (CHECK_EVERY - 1):
+                deadline.check()
             line = self.lines[self.i]
-            if self.vocab.is_footer(line.text):
+            if line.kind == "break":
+                self._break()
+                self.i += 1
+                self.after_break = True
+                continue
+            elif line.kind == "end" or self.vocab.is_footer(line.text):
                 self._close_policy()
                 self.state = "done"
-            elif self.state in ("fields", "policy"):
+            elif self.state in ("fields", "policy", "unknown"):
                 self._in_fields(line)
             else:
                 self._in_text(line)
+            self.after_break = False
         self._close_policy()
         return self.out
 
+    def _break(self) -> None:
+        """A landmark or labelled region started or ended: whatever section was open ends
+        (the fields region goes on: its labels say where each field is)."""
+        if self.state == "policy":
+            self._close_policy()
+            self.state = "fields"
+        elif self.state == "unknown":
+            self.state = "fields"
+        elif self.state in ("description", "summary", "members"):
+            self.state = "after"
+
     # -- headings ---------------------------------------------------------------------------
-    def _enter_heading(self, section: str, shown: str) -> None:
+    def _enter_heading(self, section: str, line: Line) -> None:
         self._close_policy()
+        shown = line.text
         self.heading, self.heading_section = clean_heading(shown), section
-        self.state = _SECTION_STATES.get(section, "fields")
+        self.state = _TEXT_SECTIONS.get(section, "fields")
         if section == "policy_areas":
+            self.state = "policy"
             self.policy_heading = self.heading
         elif section == "member_commitments":
             self.out.member_heading = shown
+        level = line.level if line.kind == "heading" else UNRANKED
+        if self.state in ("description", "summary", "members"):
+            self.section_level = level
+        else:
+            self.heading_level = level
+        self.i += 1
+
+    def _unknown_heading(self, line: Line) -> None:
+        self._close_policy()
+        self.out.unknown_headings.append(line.text)
+        self.heading, self.heading_section = clean_heading(line.text), None
+        self.heading_level = line.level
+        self.state = "fields" if self._next_is_label() else "unknown"
         self.i += 1
 
     def _close_policy(self) -> None:
@@ -109,7 +188,7 @@ class _Scanner:
     def _in_fields(self, line: Line) -> None:
         section = self.vocab.heading(line.text)
         if section is not None:
-            self._enter_heading(section, line.text)
+            self._enter_heading(section, line)
             return
         if line.kind not in ("label", "value"):
             glued = self.vocab.split_glued_heading(line.text)
@@ -118,63 +197,125 @@ class _Scanner:
                 return
         if self._take_label(line):
             return
-        if self.state == "policy":
+        if line.kind == "heading":
+            if self._starts_description(line):
+                self._start_description()  # at a sub-heading of the prose
+            else:
+                self._unknown_heading(line)
+        elif self.state == "policy":
             self.policy_lines.append(line)
             self.i += 1
-        elif line.kind == "heading" and self._next_is_label():
-            self.out.unknown_headings.append(line.text)
-            self.heading, self.heading_section = clean_heading(line.text), None
-            self.i += 1
-        elif self.seen_label:
-            self.state = "description"  # no Description heading: the prose starts here
+        elif self.state == "unknown":
+            self.i += 1  # the text of an unknown section belongs to no field
+        elif self.seen_label and not self._labels_follow():
+            self._start_description()
         else:
             self.out.stray_lines.append(line.text)
             self.i += 1
 
     def _split_line(self, line: Line, glued: tuple[str, str]) -> None:
         before, heading = glued
-        replaced = list(self.lines)
-        replaced[self.i : self.i + 1] = [
-            Line(before, line.kind, line.group, line.block, line.soft, line.in_item),
+        raw_before = _raw_without_tail(line.raw, heading) or before
+        self.lines = (
+            *self.lines[: self.i],
+            Line(
+                before,
+                line.kind,
+                line.group,
+                line.block,
+                line.soft,
+                line.in_item,
+                UNRANKED,
+                raw_before,
+            ),
             Line(heading, "heading", -1, line.block, False, False),
-        ]
-        self.lines = tuple(replaced)
+            *self.lines[self.i + 1 :],
+        )
 
     def _take_label(self, line: Line) -> bool:
         found = self._label_of(self.i)
         if found is None:
             return False
-        label, field_key, rest = found
+        label, field_key, rest, rest_raw = found
+        if field_key is None and self.state == "unknown" and line.kind != "label":
+            return False  # "X: y" inside an unknown section is its text, not a field
         start = self.i
         self.i = self._after_group(self.i) if line.kind == "label" else self.i + 1
         value = (
-            [Line(rest, "text", -1, line.block, False, False)] if rest else self._value(field_key)
+            [Line(rest, "text", -1, line.block, False, False, UNRANKED, rest_raw)]
+            if rest
+            else self._value(field_key, line, colon=":" in line.text)
         )
         if field_key is None and not self._plausible_unknown(line):
             self.i = start
             return False
         section = self.vocab.section_of(field_key) if field_key else self.heading_section
-        if self.state == "policy":
+        if self.state in ("policy", "unknown"):
             self._close_policy()
             self.state = "fields"
         self.out.fields.append(RawField(label, field_key, tuple(value), self.heading, section))
         self.seen_label = True
         return True
 
-    def _label_of(self, index: int) -> tuple[str, str | None, str] | None:
+    def _label_of(self, index: int) -> tuple[str, str | None, str, str] | None:
+        """(label, field, rest of the line, rest with text-node separators) of a label line."""
         line = self.lines[index]
         text = self._group_text(index) if line.kind == "label" else line.text
         known = self.vocab.match_label_line(text)
         if known is not None:
-            return known.label, known.field, known.rest
+            rest_raw = ""
+            if known.rest:
+                colon = line.raw.find(":")
+                rest_raw = line.raw[colon + 1 :] if colon >= 0 else known.rest
+            return known.label, known.field, known.rest, rest_raw
         if line.kind == "label":
-            return text.rstrip(":").strip(), None, ""
+            return text.rstrip(":").strip(), None, "", ""
+        in_element = self._label_in_own_element(line)
+        if in_element is not None:
+            return in_element
         match = _UNKNOWN_LABEL.match(text)
         if match is None or len(match["label"].split()) > _MAX_UNKNOWN_LABEL_WORDS:
             return None
         if len(match["rest"]) > _MAX_UNKNOWN_VALUE:
             return None
-        return match["label"].strip(), None, match["rest"].strip()
+        rest = match["rest"].strip()
+        colon = line.raw.find(":")
+        return match["label"].strip(), None, rest, line.raw[colon + 1 :] if colon >= 0 else rest
+
+    def _label_in_own_element(self, line: Line) -> tuple[str, str | None, str, str] | None:
+        """A known label with no colon, alone in its own inline element and followed by its
+        value ("<strong>Status</strong> Active"): the longest run of leading text nodes that
+        is exactly a label, when what follows reads as that field's value."""
+        pieces = line.raw.split(PIECE) if PIECE in line.raw else ()
+        best = None
+        prefix = ""
+        for count, piece in enumerate(pieces[:-1], start=1):
+            prefix += piece
+            shown = " ".join(prefix.split())
+            if len(shown) > _MAX_LABEL:
+                break
+            if shown:
+                found = self.vocab.match_label_line(shown)
+                if found is not None and not found.rest and not found.had_colon:
+                    best = (count, found)
+        if best is None:
+            return None
+        count, found = best
+        rest_raw = PIECE.join(pieces[count:])
+        rest = _collapse(rest_raw)
+        if not rest:
+            return None
+        if found.field in ("ogp_values", "irm_report"):
+            if not self._value_like(found.field, _element_text(found.field, rest_raw)):
+                return None
+        elif self._closed(found.field):
+            # Beside its label, a short value the vocabulary does not know is still the value
+            # (reported as unrecognized); prose is not.
+            if len(rest) > _MAX_UNKNOWN_VALUE and not self._value_like(found.field, rest):
+                return None
+        elif len(rest) > _MAX_FREE_VALUE:  # on the label's own line: any short text
+            return None
+        return found.label, found.field, rest, rest_raw
 
     def _plausible_unknown(self, line: Line) -> bool:
         """An unknown "X: y" line is a field only among other fields (a dt/th cell always is);
@@ -199,8 +340,9 @@ class _Scanner:
             end += 1
         return end
 
-    def _value(self, field_key: str | None) -> list[Line]:
-        """The value of a label shown with nothing after its colon."""
+    def _value(self, field_key: str | None, label: Line, *, colon: bool) -> list[Line]:
+        """The value of a label shown with nothing after it: the following value cell, list
+        items, or the following element(s) inside the label's container."""
         if self.i >= len(self.lines):
             return []
         nxt = self.lines[self.i]
@@ -209,7 +351,7 @@ class _Scanner:
             taken = [ln for ln in self.lines[self.i : end] if ln.text]
             self.i = end
             return taken
-        if self._is_structure(nxt):
+        if nxt.kind == "break" or self._is_structure(nxt):
             return []
         if nxt.in_item:
             taken = []
@@ -219,10 +361,63 @@ class _Scanner:
                 taken.append(self.lines[self.i])
                 self.i += 1
             return taken
-        if self._value_like(field_key, nxt.text):
-            self.i += 1
-            return [nxt]
-        return []
+        return self._following_elements(field_key, label, colon=colon)
+
+    def _following_elements(self, field_key: str | None, label: Line, *, colon: bool) -> list[Line]:
+        """A label alone in its own element: the value is in the next element, or in each of
+        the next elements for a field with several values, inside the label's container. A
+        container that starts with the label is the field's own: what it holds is the value,
+        whatever it reads like ("CSOs: ..."). So is the next element of a label shown without
+        a colon: "X: y" there is not a label in this page's style."""
+        container = self.page.parents[label.block] if label.block >= 0 else -1
+        own = not colon or (container != -1 and self._starts(container, label))
+        taken: list[Line] = []
+        while self.i < len(self.lines):
+            line = self.lines[self.i]
+            if line.kind == "break" or self._is_structure(line):
+                break
+            if container != -1 and not self.page.contains(container, line.block):
+                break
+            take, more = self._accepts(field_key, line, taken, own=own)
+            if take:
+                taken.append(line)
+                self.i += 1
+            if not (take and more):
+                break
+        return taken
+
+    def _accepts(
+        self, field_key: str | None, line: Line, taken: list[Line], *, own: bool
+    ) -> tuple[bool, bool]:
+        """Whether a following element is (part of) the value, and whether more may follow:
+        a closed field takes elements while they read as one of its values (an unknown one
+        only from its own container); a list field, each element that reads as one of its
+        values; any other field, one element."""
+        if self._closed(field_key):
+            candidate = " ".join([*(t.text for t in taken), line.text])
+            if recognises(self.vocab, field_key, candidate):
+                return True, True
+            return own and not taken and len(line.text) <= _MAX_UNKNOWN_VALUE, False
+        if field_key in _MULTI_LINE:
+            return self._value_like(field_key, _element_text(field_key, line.raw)), True
+        if taken:
+            return False, False
+        if own and field_key is not None:
+            return len(line.text) <= _MAX_FREE_VALUE, False
+        return self._value_like(field_key, line.text), False
+
+    def _starts(self, container: int, label: Line) -> bool:
+        """Whether the label is the first line inside block ``container``."""
+        for line in reversed(self.lines[: self.i]):
+            if line is label:
+                continue
+            if line.kind == "break" or line.block == -1:
+                return True
+            return not self.page.contains(container, line.block)
+        return True
+
+    def _closed(self, field_key: str | None) -> bool:
+        return field_key in self.vocab.closed_fields()
 
     def _is_structure(self, line: Line) -> bool:
         return (
@@ -235,20 +430,74 @@ class _Scanner:
         """Whether a line on its own can be the value of the label above it. Closed fields
         take only what their vocabulary recognises, so the first line of a description that
         has no heading is never swallowed as a value."""
-        if field_key in self.vocab.closed_fields() or field_key == "ogp_values":
+        if self._closed(field_key) or field_key == "ogp_values":
             return recognises(self.vocab, field_key, text)
+        if field_key == "irm_report":
+            return report_like(self.vocab, text)
         limit = _MAX_UNKNOWN_VALUE if field_key is None else _MAX_FREE_VALUE
         return len(text) <= limit and _UNKNOWN_LABEL.match(text) is None
 
+    def _start_description(self) -> None:
+        """No Description heading: the prose after the fields starts here, and it ends at a
+        heading ranked like the section it follows, or higher."""
+        self._close_policy()
+        self.state = "description"
+        self.section_level = self.heading_level
+
+    def _starts_description(self, line: Line) -> bool:
+        """An unknown heading ranked below the section it sits in (not the first heading of a
+        new region), over prose and with no label after it, is a sub-heading of a description
+        that has no heading of its own."""
+        return (
+            self.seen_label
+            and not self.after_break  # a region's first heading heads the region
+            and self.state != "unknown"
+            and line.level > self.heading_level
+            and not self._next_is_label()
+            and not self._labels_follow()
+        )
+
+    def _labels_follow(self) -> bool:
+        """Whether a known label follows before the page's text sections: then this line is
+        stray text among the fields (an unknown label without a colon, a widget), not the
+        start of a description."""
+        for line in self.lines[self.i + 1 :]:
+            if self.vocab.heading(line.text) in _TEXT_SECTIONS or self.vocab.is_footer(line.text):
+                return False
+            if line.kind == "label" or len(line.text) <= _MAX_UNKNOWN_VALUE:
+                found = self.vocab.match_label_line(line.text)
+                if found is not None and (line.kind == "label" or len(found.rest) < 100):
+                    return True
+        return False
+
     def _next_is_label(self) -> bool:
+        """Whether the line after this one is a label cell or a known label (an unknown
+        heading over known labels heads a block of fields; over anything else, an unknown
+        section)."""
         nxt = self.i + 1
-        return nxt < len(self.lines) and self._label_of(nxt) is not None
+        if nxt >= len(self.lines):
+            return False
+        found = self._label_of(nxt)
+        return found is not None and (found[1] is not None or self.lines[nxt].kind == "label")
 
     # -- free text regions -------------------------------------------------------------------
     def _in_text(self, line: Line) -> None:
         section = self.vocab.heading(line.text)
-        if section in ("irm_status_summary", "member_commitments") and self.state != "members":
-            self._enter_heading(section, line.text)
+        if line.kind == "heading" and line.level <= self.section_level and self.state != "after":
+            # A heading of the same or higher rank: the section is over.
+            self.state = "after"
+            if section is None:
+                self.out.unknown_headings.append(line.text)
+                self.i += 1
+            return
+        if section in _TEXT_SECTIONS and section != "description" and self.state != "members":
+            self._enter_heading(section, line)
+            return
+        if self.state == "after":
+            if section == "description" and not self.out.description:
+                self._enter_heading(section, line)
+            else:
+                self.i += 1
             return
         {
             "description": self.out.description,
@@ -258,6 +507,8 @@ class _Scanner:
         self.i += 1
 
 
-def scan_regions(lines: tuple[Line, ...], start: int, vocab: Vocabulary) -> Regions:
+def scan_regions(
+    page: PageText, start: int, vocab: Vocabulary, deadline: Deadline = NO_DEADLINE
+) -> Regions:
     """Regions of the page from the line after the title onwards."""
-    return _Scanner(lines, start, vocab).run()
+    return _Scanner(page, page.lines, start, vocab).run(deadline)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.records import MISSING_EMPTY, MISSING_UNRECOGNIZED
+from pipeline.transform.htmltext import PIECE
 from pipeline.vocab import Vocabulary, key
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -19,6 +20,11 @@ _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*(\d{4}|\d{2})(?
 _LONE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _MONTH_YEAR = re.compile(r"^(?P<month>[^\W\d_]+\.?)\s+(?P<year>\d{4})$")
 _BULLETS = re.compile(r"\s*[;•○●◦▪]\s*")
+# Between the values of a list field: commas (policy areas only), semicolons, pipes, bullets.
+_LIST_SEPARATORS = re.compile(r"\s*[;|•·○●◦▪]\s*")
+_AREA_SEPARATORS = re.compile(r"\s*[,;|•·○●◦▪]\s*")
+_SEPARATOR_ONLY = re.compile(r"[\s,;|•·○●◦▪]*")
+
 _REPORT_WORDS = ("report", "review", "informe", "revision", "rapport")
 _MIN_YEAR, _MAX_YEAR = 1990, 2100  # OGP began in 2011; anything outside is not a plan year
 
@@ -33,11 +39,12 @@ class Reading:
 
 
 def undouble(text: str) -> str:
-    """ "Major Major" -> "Major": a value repeated by screen-reader text counts once."""
+    """ "Major Major" -> "Major", "Yes Yes Starred" -> "Yes Starred": a value repeated by
+    screen-reader text counts once (a badge may follow the repeat)."""
     words = text.split()
-    half = len(words) // 2
-    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
-        return " ".join(words[:half])
+    for size in range(len(words) // 2, 0, -1):
+        if words[:size] == words[size : 2 * size]:
+            return " ".join(words[size:])
     return text
 
 
@@ -123,7 +130,7 @@ def ogp_values(vocab: Vocabulary, text: str) -> OgpValues:
             found.append((match.start(), canonical))
             blank = " " * len(phrase)
             remaining = remaining[: match.start()] + blank + remaining[match.end() :]
-    leftover = " ".join(re.sub(r"[,;/&]|\band\b|\by\b", " ", remaining).split())
+    leftover = " ".join(re.sub(r"[,;/&|•·]|\band\b|\by\b", " ", remaining).split())
     values = tuple(dict.fromkeys(name for _, name in sorted(found)))
     if not values:
         return OgpValues(Reading(None, MISSING_UNRECOGNIZED, "unknown"), (), text.strip())
@@ -152,16 +159,59 @@ def split_names(lines: list[str]) -> list[str]:
     return names
 
 
-def split_policy_areas(lines: list[str]) -> list[str]:
-    areas = (part.strip() for line in lines for part in line.split(","))
+def element_values(raw: str) -> list[str]:
+    """One line's values, one per element: text nodes glued to each other with no space, or
+    with only whitespace or a separator between them, are separate values ("<a>A</a><a>B</a>",
+    "<span>A</span> | <span>B</span>"); a text node continuing after a space is not ("Access
+    to <em>Information</em>")."""
+    values: list[str] = []
+    current = ""
+    for piece in raw.split(PIECE):
+        if not piece:
+            continue
+        if _SEPARATOR_ONLY.fullmatch(piece):
+            values.append(current)
+            current = ""
+        elif current and not current[-1].isspace() and not piece[0].isspace():
+            values.append(current)
+            current = piece
+        else:
+            current += piece
+    values.append(current)
+    return [shown for value in values if (shown := " ".join(value.split()))]
+
+
+def split_policy_areas(raws: list[str]) -> list[str]:
+    """Policy areas: one per element, and split at commas, semicolons, pipes and bullets."""
+    areas = (
+        part.strip()
+        for raw in raws
+        for value in element_values(raw)
+        for part in _AREA_SEPARATORS.split(value)
+    )
     return list(dict.fromkeys(area for area in areas if area))
 
 
-def split_report_titles(lines: list[str]) -> list[str]:
-    """Report titles. One per line (list item or link line); within a line, a comma starts a
-    new title only when the text before it already names a report."""
+def report_like(vocab: Vocabulary, text: str) -> bool:
+    """Whether a line can be (part of) the IRM Report value: it names a report, or says why
+    there is none."""
+    folded = key(text)
+    return any(word in folded for word in _REPORT_WORDS) or _missing(vocab, text) is not None
+
+
+def split_report_titles(raws: list[str]) -> list[str]:
+    """Report titles. One per element (link, list item); within one text, semicolons, pipes
+    and bullets separate titles, and a comma starts a new title only when the text before it
+    already names a report."""
+    chunks = [
+        part
+        for raw in raws
+        for value in element_values(raw)
+        for part in _LIST_SEPARATORS.split(value)
+        if part.strip()
+    ]
     titles: list[str] = []
-    for line in lines:
+    for line in chunks:
         in_line: list[str] = []
         current = ""
         for chunk in line.split(","):

@@ -4,7 +4,7 @@ from pipeline.transform.htmltext import page_text
 
 
 def texts(html):
-    return [line.text for line in page_text(html).lines]
+    return [line.text for line in page_text(html).lines if line.kind not in ("break", "end")]
 
 
 def test_hidden_tooltips_controls_and_scripts_are_not_text():
