@@ -7,7 +7,6 @@
 from pipeline.transform.page import parse_commitment, parse_page
 from pipeline.transform.run import PageFailure, SeenUnknown, TransformResult, transform_raw
 
-
 __all__ = [
     "PageFailure",
     "SeenUnknown",

@@ -19,18 +19,21 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from pipeline.errors import PageTooComplex
 from pipeline.ids import COMMITMENT_ID
 from pipeline.transform import selectors as sel
 from pipeline.transform.limits import CHECK_EVERY, NO_DEADLINE, Deadline
 
 _TITLE_ID = re.compile(rf"\(\s*({COMMITMENT_ID})\s*\)\s*$")
-# Block start "\ue000<index>\ue001" and end "\ue002": blocks nest, so an end always closes the
-# most recently opened block and needs no index. "\ue005" stands where chrome was removed,
-# "\ue006" where the page's footer was: nothing after it is content.
-_START, _START_END, _END, _BREAK, _PAGE_END = "\ue000", "\ue001", "\ue002", "\ue005", "\ue006"
-PIECE = "\ue003"  # between two text nodes
-_SPLIT = re.compile("\ue000(\\d+)\ue001|(\ue002|\ue005|\ue006)")
-_MARKERS = re.compile("\ue000\\d+\ue001|\ue002|\ue005|\ue006")
+# Block start "\ufdd0<index>\ufdd1" and end "\ufdd2": blocks nest, so an end always closes the
+# most recently opened block and needs no index. "\ufdd4" stands where chrome was removed,
+# "\ufdd5" where the page's footer was: nothing after it is content. These are Unicode
+# noncharacters, kept for a program's internal use and never part of a page's text (icon fonts
+# do use the private-use area); a page that carries them anyway is refused, not misread.
+_START, _START_END, _END, _BREAK, _PAGE_END = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd4", "\ufdd5"
+PIECE = "\ufdd3"  # between two text nodes
+_SPLIT = re.compile("\ufdd0([0-9]+)\ufdd1|(\ufdd2|\ufdd4|\ufdd5)")
+_MARKERS = re.compile("\ufdd0[0-9]+\ufdd1|\ufdd2|\ufdd4|\ufdd5")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 UNRANKED = 7  # the rank of a line that is not a heading element (below h6)
 _CHROME_ROLES = frozenset(
@@ -270,8 +273,9 @@ def _block_kinds(
 ) -> tuple[list[LexborNode], list[str], list[int], set[int]]:
     """Every block element with its kind ("" for none), heading rank, and which blocks are
     labelled regions."""
-    blocks = root.css(sel.BLOCKS)
-    seen = {node.mem_id for node in blocks}
+    # The root itself may match (a <main>): its markers would fall outside its text.
+    blocks = [node for node in root.css(sel.BLOCKS) if node.mem_id != root.mem_id]
+    seen = {node.mem_id for node in blocks} | {root.mem_id}
     roles = {}
     for node in root.css("[role]"):
         role = node.attributes.get("role") or ""
@@ -304,8 +308,10 @@ def _labelled(node: LexborNode) -> bool:
 
 
 def _aria_level(node: LexborNode) -> int:
-    value = node.attributes.get("aria-level") or ""
-    return int(value) if value.isdigit() and 1 <= int(value) <= 6 else sel.DEFAULT_ARIA_LEVEL
+    value = (node.attributes.get("aria-level") or "").strip()
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= 6:
+        return int(value)
+    return sel.DEFAULT_ARIA_LEVEL
 
 
 def page_text(html: str, deadline: Deadline = NO_DEADLINE) -> PageText:
@@ -326,10 +332,13 @@ def page_text(html: str, deadline: Deadline = NO_DEADLINE) -> PageText:
         node.insert_before(f"{_START}{index}{_START_END}")
         if tags[index] != "br":  # a line break has no content to close
             node.insert_after(_END)
+    text = root.text(deep=True, separator=PIECE)
+    if text.count(_START) != len(blocks) or text.count(_START_END) != len(blocks):
+        raise PageTooComplex(
+            "the page's text contains the parser's marker characters (U+FDD0-U+FDD5)"
+        )
     parents = [-1] * len(blocks)
-    lines = _Lines(tags, kinds, levels, regions, parents, deadline).read(
-        root.text(deep=True, separator=PIECE)
-    )
+    lines = _Lines(tags, kinds, levels, regions, parents, deadline).read(text)
     return PageText(
         tuple(lines), html_title, canonical, lang, og_title, tuple(blocks), tuple(parents)
     )
