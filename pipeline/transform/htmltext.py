@@ -34,7 +34,7 @@ _START, _START_END, _END, _BREAK, _PAGE_END = "\ufdd0", "\ufdd1", "\ufdd2", "\uf
 PIECE = "\ufdd3"  # between two text nodes
 _SPLIT = re.compile("\ufdd0([0-9]+)\ufdd1|(\ufdd2|\ufdd4|\ufdd5)")
 _MARKERS = re.compile("\ufdd0[0-9]+\ufdd1|\ufdd2|\ufdd4|\ufdd5")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+_HIDDEN_STYLE = re.compile(sel.HIDDEN_STYLE)
 UNRANKED = 7  # the rank of a line that is not a heading element (below h6)
 _CHROME_ROLES = frozenset(
     {"banner", "navigation", "contentinfo", "complementary", "search", "form", "dialog",
@@ -157,6 +157,9 @@ def _visible(node: LexborNode) -> bool:
 def _find_title(tree: LexborHTMLParser) -> LexborNode | None:
     # h1 by tag name is nearly free; the selector for other headings costs a tree walk, paid
     # only on pages whose title is not an h1.
+    first = tree.css_first("h1")  # nearly always the title: no walk over the whole tree
+    if first is not None and _TITLE_ID.search(first.text(deep=True)) and _visible(first):
+        return first
     for nodes in (tree.tags("h1"), tree.css(sel.TITLE_HEADINGS)):
         for node in nodes:
             if _TITLE_ID.search(node.text(deep=True)) and _visible(node):
@@ -264,7 +267,18 @@ def _name_graphics(root: LexborNode) -> None:
 
 def _drop_noise(root: LexborNode) -> None:
     for node in root.css(sel.NOT_CONTENT):
-        node.remove()
+        if node.tag in sel.NOT_CONTENT_TAGS or _hidden(node):
+            node.remove()
+
+
+def _hidden(node: LexborNode) -> bool:
+    """Hidden by an attribute, a tooltip role, or a style that hides it ([style] is one cheap
+    selector for every styled element; only a style that hides counts)."""
+    attrs = node.attributes
+    if "hidden" in attrs or "popover" in attrs or attrs.get("role") == "tooltip":
+        return True
+    style = attrs.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
 
 
 # -- blocks and their kinds -------------------------------------------------------------------
@@ -274,7 +288,9 @@ def _block_kinds(
     """Every block element with its kind ("" for none), heading rank, and which blocks are
     labelled regions."""
     # The root itself may match (a <main>): its markers would fall outside its text.
-    blocks = [node for node in root.css(sel.BLOCKS) if node.mem_id != root.mem_id]
+    # One walk over every element and a set lookup: much cheaper than a selector of 40 tags.
+    root_id = root.mem_id
+    blocks = [n for n in root.css("*") if n.tag in sel.BLOCKS and n.mem_id != root_id]
     seen = {node.mem_id for node in blocks} | {root.mem_id}
     roles = {}
     for node in root.css("[role]"):
@@ -345,6 +361,7 @@ def page_text(html: str, deadline: Deadline = NO_DEADLINE) -> PageText:
 
 
 _NO_GROUP = ("text", -1, False, UNRANKED)
+_BLANK = " \t\n\r\f\v\xa0" + PIECE  # a chunk of only these shows nothing
 
 
 class _Lines:
@@ -362,32 +379,23 @@ class _Lines:
         self.tags, self.kinds, self.levels, self.regions = tags, kinds, levels, regions
         self.parents, self.deadline = parents, deadline
 
-    def _nested(self, outer: tuple[str, int, bool, int], index: int) -> tuple[str, int, bool, int]:
-        """(kind, group, in_item, level) inside block ``index`` given the state outside it:
-        the outermost heading, label, value or item element wins, except that a list item
-        inside a list item stays an item."""
-        tag_kind = self.kinds[index]
-        if not tag_kind:
-            return outer
-        kind, group, in_item, level = outer
-        in_item = in_item or tag_kind == "item"
-        if group == -1 or (tag_kind == "item" and kind == "item"):
-            return tag_kind, index, in_item, self.levels[index]
-        return kind, group, in_item, level
-
     def read(self, text: str) -> list[Line]:
         parts = _SPLIT.split(text)
         lines: list[Line] = []
         stack: list[int] = []  # open block indexes
-        states = [_NO_GROUP]  # (kind, group, in_item, level) inside each open block
+        # (kind, group, in_item, level) inside each open block: the outermost heading, label,
+        # value or item element wins, except that a list item inside a list item stays one.
+        states = [_NO_GROUP]
         value_cells: dict[int, int] = {}  # open value cell -> number of lines when it opened
         soft = False
-        tags, regions, parents = self.tags, self.regions, self.parents
+        tags, kinds, levels, regions, parents = (
+            self.tags, self.kinds, self.levels, self.regions, self.parents
+        )  # fmt: skip
         for at in range(1, len(parts), 3):
             if not at & (CHECK_EVERY - 1):
                 self.deadline.check()
             chunk = parts[at - 1]
-            if chunk:
+            if chunk and chunk.strip(_BLANK):
                 shown = " ".join(chunk.replace(PIECE, "").split())
                 if shown:
                     kind, group, in_item, level = states[-1]
@@ -416,8 +424,15 @@ class _Lines:
             soft = False
             parents[index] = stack[-1] if stack else -1
             stack.append(index)
-            states.append(self._nested(states[-1], index))
-            if self.kinds[index] == "value":
+            tag_kind = kinds[index]
+            outer = states[-1]
+            if not tag_kind:
+                states.append(outer)
+            elif outer[1] == -1 or (tag_kind == "item" and outer[0] == "item"):
+                states.append((tag_kind, index, outer[2] or tag_kind == "item", levels[index]))
+            else:
+                states.append((outer[0], outer[1], outer[2] or tag_kind == "item", outer[3]))
+            if tag_kind == "value":
                 value_cells[index] = len(lines)
             if index in regions:
                 lines.append(BREAK_LINE)

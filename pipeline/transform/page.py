@@ -29,7 +29,10 @@ DEFAULT_LIMITS = ParseLimits()
 
 
 def _find_title(lines: tuple[Line, ...], url_id: str | None) -> int | None:
-    candidates = [i for i, line in enumerate(lines) if _TITLE.match(line.text)]
+    # The cheap test first: the regex backtracks over every long line of prose.
+    candidates = [
+        i for i, line in enumerate(lines) if line.text.endswith(")") and _TITLE.match(line.text)
+    ]
 
     def rank(i: int) -> tuple[bool, bool, int]:
         found = _TITLE.match(lines[i].text)

@@ -14,14 +14,17 @@ CHROME = (
     '[role="search"], [role="form"], [role="dialog"], [role="alertdialog"], [aria-modal="true"]'
 )
 # What no reader sees: scripts and styles, controls (an info icon "i" is a button), embedded
-# objects, hidden elements, tooltips and popovers (shown only on demand), and the fallback
-# text inside meters and progress bars.
+# objects, hidden elements, tooltips and popovers (shown only on demand), the fallback text
+# inside meters and progress bars, and elements styled display:none or visibility:hidden
+# (``HIDDEN_STYLE``, checked on the few elements with a style attribute).
 NOT_CONTENT = (
     "script, style, noscript, template, svg, iframe, button, select, textarea, object, canvas, "
-    'map, input, meter, progress, [hidden], [popover], [role="tooltip"], '
-    '[style*="display:none"], [style*="display: none"], '
-    '[style*="visibility:hidden"], [style*="visibility: hidden"]'
+    'map, input, meter, progress, [hidden], [popover], [role="tooltip"], [style]'
 )
+NOT_CONTENT_TAGS = frozenset(
+    part.strip() for part in NOT_CONTENT.split(",") if not part.strip().startswith("[")
+)
+HIDDEN_STYLE = r"display\s*:\s*none|visibility\s*:\s*hidden"
 # A footer inside one of these closes that section only; elsewhere it is the page's footer.
 SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 # Containers that hide what is inside them from every reader (a title in <noscript> is not the
@@ -36,13 +39,15 @@ GRAPHICS = 'img[alt], svg, [role="img"], [role="meter"], [role="progressbar"], m
 GRAPHIC_NAME_ATTRIBUTES = ("aria-valuetext", "aria-label", "alt", "title")
 # A graphic inside these is part of a control, a link or a heading, not a value.
 GRAPHIC_NOT_VALUE_INSIDE = frozenset({"a", "button", "h1", "h2", "h3", "h4", "h5", "h6"})
-# Elements that end a line.
-BLOCKS = (
-    "address, article, aside, blockquote, br, caption, dd, details, dialog, div, dl, dt, "
-    "fieldset, figcaption, figure, footer, form, h1, h2, h3, h4, h5, h6, header, hr, li, "
-    "main, nav, ol, p, pre, section, summary, table, tbody, tfoot, thead, tr, td, th, ul, "
-    "label, output"
-)
+# Elements that end a line (table row groups need no marks of their own: their rows have).
+BLOCKS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "dialog",
+        "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+        "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
+        "section", "summary", "table", "tr", "td", "th", "ul", "label", "output",
+    }
+)  # fmt: skip
 # Elements whose ARIA role gives them a structural kind (they end a line too).
 ROLES = (
     '[role="heading"], [role="rowheader"], [role="columnheader"], [role="term"], '

@@ -126,6 +126,8 @@ def ogp_values(vocab: Vocabulary, text: str) -> OgpValues:
     remaining = key(text)
     found: list[tuple[int, str]] = []
     for phrase, canonical in vocab.ogp_value_phrases:
+        if phrase not in remaining:  # a substring test first: most phrases are not there
+            continue
         for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", remaining):
             found.append((match.start(), canonical))
             blank = " " * len(phrase)
