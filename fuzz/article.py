@@ -209,10 +209,13 @@ class Article:
         if prose.heading:
             parts.append(self.heading(prose.heading, self.section_level, hid=heading_id))
         subheadings = self.layout.prose_headings == "subheadings"
+        # Sub-headings must read as parts of the prose: below its heading, or, where it has
+        # none, below every heading of the fields it follows (at the same rank as one of them,
+        # a reader would see a new section, not the description).
+        below = self.section_level if prose.heading else max(self.section_level, self.sub_level)
         for paragraph in prose.paragraphs:
             if subheadings and _heading_like(paragraph):
-                level = min(6, self.section_level + 1)
-                parts.append(self.heading(paragraph, level))
+                parts.append(self.heading(paragraph, min(6, below + 1)))
                 continue
             lines: list[Node] = []
             for index, line in enumerate(paragraph.split("\n")):
@@ -220,8 +223,14 @@ class Article:
                     lines.append(el("br"))
                 lines.append(self.t(line))
             parts.append(El("p", {}, lines))
-        if subheadings and self.layout.wrappers == "none":
-            # Sub-headings under no heading belong to the prose only inside its container.
+        if (
+            subheadings
+            and not prose.heading
+            and self.layout.wrappers in ("none", "labelled_section")
+        ):
+            # Prose with no heading of its own sits in a plain container: a labelled region
+            # would give it a name the page does not show, and its first sub-heading would read
+            # as that region's heading.
             return el("div", self.css("prose"), *parts)
         return self.wrap(parts, prose.heading, heading_id)
 

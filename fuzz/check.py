@@ -78,6 +78,8 @@ def minimal_html(result: SeedResult, parser: Parser = default_parser) -> str:
 
     def still_fails(tree: El) -> bool:
         parsed, _ = _parse(page, tree, parser)
+        if parsed is None:  # a refused page fails every field: not the same failure
+            return False
         outcomes = judge(page.spec.name, parsed)
         if absorbed:
             got = next(o.got for o in outcomes if o.field == first.field)

@@ -63,6 +63,9 @@ class Line(NamedTuple):
 
 
 BREAK_LINE = Line("", "break", -1, -1, False, False)
+# Where a labelled region starts: a break too, and the heading after it is the region's own.
+REGION_START = "region"
+REGION_LINE = Line("", "break", -1, -1, False, False, UNRANKED, REGION_START)
 END_LINE = Line("", "end", -1, -1, False, False)
 
 
@@ -435,7 +438,7 @@ class _Lines:
             if tag_kind == "value":
                 value_cells[index] = len(lines)
             if index in regions:
-                lines.append(BREAK_LINE)
+                lines.append(REGION_LINE)
         chunk = parts[-1]
         shown = " ".join(chunk.replace(PIECE, "").split())
         if shown:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.transform.htmltext import PIECE, UNRANKED, Line, PageText
+from pipeline.transform.htmltext import PIECE, REGION_START, UNRANKED, Line, PageText
 from pipeline.transform.limits import CHECK_EVERY, NO_DEADLINE, Deadline
 from pipeline.transform.values import element_values, recognises, report_like
 from pipeline.vocab import Vocabulary
@@ -28,6 +28,7 @@ _UNKNOWN_LABEL = re.compile(r"^(?P<label>[^\W\d_][^:.?!]{0,58}?)\s*:\s*(?P<rest>
 _MAX_UNKNOWN_LABEL_WORDS = 6
 _MAX_UNKNOWN_VALUE = 200  # longer text after "X:" is prose, not a field value
 _MAX_FREE_VALUE = 600  # a free-text value on its own line (long support-institution lists fit)
+_MAX_TOKEN_WORDS = 6  # "No early results to report yet" is the longest value phrase seen
 _MAX_LABEL = 80  # longest label text with its glossary link ("Ambición (consulta: ...)")
 _TEXT_SECTIONS = {
     "description": "description",
@@ -70,6 +71,24 @@ def _collapse(raw: str) -> str:
     return " ".join(raw.replace(PIECE, "").split())
 
 
+def _token_like(text: str) -> bool:
+    """A category-like value ("Spectacular"): a few words, no sentence punctuation."""
+    return len(text.split()) <= _MAX_TOKEN_WORDS and not any(c in text for c in ".!?:;")
+
+
+def _label_styled(line: Line) -> bool:
+    """Whether a line starts with an "X:" set apart in its own element or cell, the way
+    labels are shown; one run of text that happens to contain a colon is not."""
+    if line.kind == "label":
+        return True
+    if _UNKNOWN_LABEL.match(line.text) is None:
+        return False
+    for piece in line.raw.split(PIECE):
+        if piece.strip():
+            return piece.rstrip().endswith(":")
+    return False
+
+
 def _element_text(field_key: str | None, raw: str) -> str:
     """A value's text for recognising it: OGP values drawn as separate elements are read
     one by one (they may touch: "Access to InformationCivic Participation")."""
@@ -107,7 +126,7 @@ class _Scanner:
         self.policy_lines: list[Line] = []
         self.policy_heading: str | None = None
         self.seen_label = False
-        self.after_break = False  # the line before was a landmark or region boundary
+        self.region_starts = False  # the line before was the start of a labelled region
         self.out = Regions()
 
     def run(self, deadline: Deadline) -> Regions:
@@ -120,7 +139,7 @@ class _Scanner:
             if line.kind == "break":
                 self._break()
                 self.i += 1
-                self.after_break = True
+                self.region_starts = line.raw == REGION_START
                 continue
             elif line.kind == "end" or self.vocab.is_footer(line.text):
                 self._close_policy()
@@ -129,7 +148,7 @@ class _Scanner:
                 self._in_fields(line)
             else:
                 self._in_text(line)
-            self.after_break = False
+            self.region_starts = False
         self._close_policy()
         return self.out
 
@@ -158,7 +177,7 @@ class _Scanner:
         level = line.level if line.kind == "heading" else UNRANKED
         if self.state in ("description", "summary", "members"):
             self.section_level = level
-        else:
+        elif level < UNRANKED:  # a caption or a bare line names its block but has no rank
             self.heading_level = level
         self.i += 1
 
@@ -166,7 +185,8 @@ class _Scanner:
         self._close_policy()
         self.out.unknown_headings.append(line.text)
         self.heading, self.heading_section = clean_heading(line.text), None
-        self.heading_level = line.level
+        if line.level < UNRANKED:
+            self.heading_level = line.level
         self.state = "fields" if self._next_is_label() else "unknown"
         self.i += 1
 
@@ -397,14 +417,29 @@ class _Scanner:
             candidate = " ".join([*(t.text for t in taken), line.text])
             if recognises(self.vocab, field_key, candidate):
                 return True, True
-            return own and not taken and len(line.text) <= _MAX_UNKNOWN_VALUE, False
+            # A value the vocabulary does not know: from the field's own container, or a
+            # short token (not prose) standing alone before the next label or heading.
+            unknown = own or (_token_like(line.text) and self._structure_after(self.i))
+            return not taken and unknown and len(line.text) <= _MAX_UNKNOWN_VALUE, False
         if field_key in _MULTI_LINE:
             return self._value_like(field_key, _element_text(field_key, line.raw)), True
         if taken:
             return False, False
         if own and field_key is not None:
             return len(line.text) <= _MAX_FREE_VALUE, False
+        if field_key is not None and not _label_styled(line):
+            # "CSOs: CAFOD, ..." in one run of text is a value; a label is set apart in its
+            # own element ("<strong>X:</strong> y"), as this page's labels are.
+            return len(line.text) <= _MAX_FREE_VALUE, False
         return self._value_like(field_key, line.text), False
+
+    def _structure_after(self, index: int) -> bool:
+        following = self.lines[index + 1] if index + 1 < len(self.lines) else None
+        return (
+            following is None
+            or following.kind in ("break", "end")
+            or (self._is_structure(following))
+        )
 
     def _starts(self, container: int, label: Line) -> bool:
         """Whether the label is the first line inside block ``container``."""
@@ -450,7 +485,7 @@ class _Scanner:
         that has no heading of its own."""
         return (
             self.seen_label
-            and not self.after_break  # a region's first heading heads the region
+            and not self.region_starts  # a region's first heading heads the region
             and self.state != "unknown"
             and line.level > self.heading_level
             and not self._next_is_label()
