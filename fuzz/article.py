@@ -92,6 +92,10 @@ class Article:
             return [Text(" "), trigger, el("div", {"popover": None, "id": pid}, self.t(tip))]
         if kind == "visible_i":
             return [Text(" "), el("span", {"class": "icon-info", "aria-hidden": "true"}, Text("i"))]
+        if kind == "glued_i":  # no space: a text rendering shows "Designi"
+            return [el("span", {"class": "icon-info", "aria-hidden": "true"}, Text("i"))]
+        if kind == "glyph":
+            return [el("span", {"class": "icon", "title": "More information"}, Text("ⓘ"))]
         svg = el("svg", {"aria-hidden": "true", "viewBox": "0 0 16 16"}, el("circle", {"r": "8"}))
         return [Text(" "), el("a", {"href": "/glossary/", "aria-label": "More information"}, svg)]
 

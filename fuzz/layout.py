@@ -22,7 +22,9 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     # headings: element, role="heading" + aria-level, text wrapped in spans
     "heading_markup": ("h", "role_heading", "h_spans", "div_role_spans"),
     "heading_levels": ("2_3", "3_4", "2_2", "4_5"),
-    "info_icon": ("button", "tooltip", "hidden_tip", "popover", "visible_i", "svg_icon"),
+    "info_icon": (
+        "button", "tooltip", "hidden_tip", "popover", "visible_i", "glued_i", "glyph", "svg_icon",
+    ),
     # wrappers, nesting depth, whitespace, entities
     "wrappers": ("none", "section", "div", "labelled_section", "article"),
     "nesting": ("0", "3", "12"),

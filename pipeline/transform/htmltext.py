@@ -367,6 +367,18 @@ _NO_GROUP = ("text", -1, False, UNRANKED)
 _BLANK = " \t\n\r\f\v\xa0" + PIECE  # a chunk of only these shows nothing
 
 
+def _without_icon(raw: str, shown: str) -> str:
+    """A heading without an info icon drawn as text at its end, in its own element or after
+    a space ("Designi" from "Design<span>i</span>", "Design ⓘ")."""
+    words = shown.rsplit(" ", 1)
+    if len(words) == 2 and words[1] in sel.INFO_ICON_TEXTS:
+        return words[0]
+    pieces = [piece for piece in raw.split(PIECE) if piece.strip()]
+    if len(pieces) > 1 and pieces[-1].strip() in sel.INFO_ICON_TEXTS:
+        return " ".join("".join(pieces[:-1]).split())
+    return shown
+
+
 class _Lines:
     """Lines from the marked text, split as [text, start index, end or break, text, ...]."""
 
@@ -402,6 +414,8 @@ class _Lines:
                 shown = " ".join(chunk.replace(PIECE, "").split())
                 if shown:
                     kind, group, in_item, level = states[-1]
+                    if kind == "heading":
+                        shown = _without_icon(chunk, shown)
                     block = stack[-1] if stack else -1
                     lines.append(Line(shown, kind, group, block, soft, in_item, level, chunk))
                     soft = False

@@ -59,6 +59,8 @@ REGIONS = (
     "section[aria-label], section[aria-labelledby], "
     '[role="region"][aria-label], [role="region"][aria-labelledby]'
 )
+# Info icons drawn as text at the end of a heading ("Design i", "Designⓘ"): not the heading.
+INFO_ICON_TEXTS = frozenset({"i", "ⓘ", "ℹ", "ℹ️", "🛈"})
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 DEFAULT_ARIA_LEVEL = 2  # ARIA's default for role="heading" without aria-level
 TITLE_HEADINGS = 'h2, h3, h4, h5, h6, [role="heading"]'  # after h1, where titles are sought
