@@ -37,7 +37,15 @@ _TEXT_SECTIONS = {
 }
 # Fields whose value may run over several elements, one value each (list items, links in
 # their own blocks, one element per value).
-_MULTI_LINE = frozenset({"institutions_involved", "irm_report", "ogp_values"})
+_MULTI_LINE = frozenset(
+    {
+        "institutions_involved",
+        "lead_institution",
+        "support_institutions",
+        "irm_report",
+        "ogp_values",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,8 +419,8 @@ class _Scanner:
     ) -> tuple[bool, bool]:
         """Whether a following element is (part of) the value, and whether more may follow:
         a closed field takes elements while they read as one of its values (an unknown one
-        only from its own container); a list field, each element that reads as one of its
-        values; any other field, one element."""
+        only from its own container); a list field (institutions, IRM reports, OGP values),
+        each element that reads as one of its values; any other field, one element."""
         if self._closed(field_key):
             candidate = " ".join([*(t.text for t in taken), line.text])
             if recognises(self.vocab, field_key, candidate):
@@ -421,17 +429,16 @@ class _Scanner:
             # short token (not prose) standing alone before the next label or heading.
             unknown = own or (_token_like(line.text) and self._structure_after(self.i))
             return not taken and unknown and len(line.text) <= _MAX_UNKNOWN_VALUE, False
-        if field_key in _MULTI_LINE:
+        more = field_key in _MULTI_LINE
+        if field_key in ("irm_report", "ogp_values"):
             return self._value_like(field_key, _element_text(field_key, line.raw)), True
-        if taken:
+        if taken and not more:
             return False, False
-        if own and field_key is not None:
-            return len(line.text) <= _MAX_FREE_VALUE, False
-        if field_key is not None and not _label_styled(line):
+        if field_key is not None and (own or not _label_styled(line)):
             # "CSOs: CAFOD, ..." in one run of text is a value; a label is set apart in its
             # own element ("<strong>X:</strong> y"), as this page's labels are.
-            return len(line.text) <= _MAX_FREE_VALUE, False
-        return self._value_like(field_key, line.text), False
+            return len(line.text) <= _MAX_FREE_VALUE, more
+        return self._value_like(field_key, line.text), more
 
     def _structure_after(self, index: int) -> bool:
         following = self.lines[index + 1] if index + 1 < len(self.lines) else None
@@ -531,8 +538,10 @@ class _Scanner:
         if self.state == "after":
             if section == "description" and not self.out.description:
                 self._enter_heading(section, line)
-            else:
-                self.i += 1
+                return
+            if section is None and line.kind == "heading" and line.level <= self.section_level:
+                self.out.unknown_headings.append(line.text)  # another section of its rank
+            self.i += 1
             return
         {
             "description": self.out.description,
