@@ -246,8 +246,16 @@ class Article:
         for number, item in enumerate(member_list.items, start=1):
             href = f"{_prefix(self.content)}/members/{self.content.member_slug}/commitments/"
             link = el("a", {"href": f"{href}{item.commitment_id}/"}, self.t(item.title))
-            marker = el("span", self.css("star"), self.t("Starred commitment"))
-            star: list[Node] = [marker, Text(" ")] if item.starred else []
+            star: list[Node] = []
+            kind = self.layout.member_star
+            if item.starred and kind == "text":
+                star = [el("span", self.css("star"), self.t("Starred commitment")), Text(" ")]
+            elif item.starred:
+                icon = el("span", {"role": "img", "aria-label": "Starred commitment"}, Text("★"))
+                if kind == "icon_in_link":  # the star drawn inside the title's link
+                    link.children[:0] = [icon, Text(" ")]
+                else:
+                    star = [icon, Text(" ")]
             meta = self.t(f"{item.commitment_id}, {item.year}, {item.policy_area}")
             if style == "ol":
                 entries.append(el("li", {}, *star, link, el("p", {}, meta)))

@@ -50,6 +50,8 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
         "og_only",
     ),
     "member_line": ("link", "text", "link_in_p"),
+    # the "Starred commitment" marker of the member list: text, or a star icon named so
+    "member_star": ("text", "icon", "icon_in_link"),
     "main_landmark": ("main", "role_main", "none"),
     # short paragraphs of the description drawn as sub-headings under its own heading
     "prose_headings": ("none", "subheadings"),
@@ -86,6 +88,7 @@ class Layout:
     graphics: str
     title_markup: str
     member_line: str
+    member_star: str
     main_landmark: str
     prose_headings: str
     encoding: str

@@ -256,16 +256,23 @@ def _name_graphics(root: LexborNode) -> None:
             continue
         seen.add(node.mem_id)
         name = _graphic_name(node)
-        if name is None:
-            continue
-        parent = node.parent
-        while parent is not None and parent.tag not in sel.GRAPHIC_NOT_VALUE_INSIDE:
-            if (parent.attributes or {}).get("role") == "heading" or parent is root:
-                parent = None
-                break
-            parent = parent.parent
-        if parent is None:
+        if name is not None and _shows_a_value(node, root.mem_id):
             node.replace_with(f" {name} ")
+
+
+def _shows_a_value(node: LexborNode, root_id: int) -> bool:
+    """Not a heading's icon, and not the only content of a link or button (whose name says
+    what it does: "Share on X"). A star beside a link's text is part of what the link shows."""
+    parent = node.parent
+    while parent is not None and parent.mem_id != root_id:
+        tag = parent.tag
+        if tag in sel.HEADING_LEVELS or (parent.attributes or {}).get("role") == "heading":
+            return False
+        if tag in sel.CONTROLS:
+            own = node.text(deep=True) or ""
+            return bool((parent.text(deep=True) or "").replace(own, "", 1).strip())
+        parent = parent.parent
+    return True
 
 
 def _drop_noise(root: LexborNode) -> None:

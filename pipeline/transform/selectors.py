@@ -37,8 +37,8 @@ GRAPHICS = 'img[alt], svg, [role="img"], [role="meter"], [role="progressbar"], m
 # Names are read from these attributes, in this order (aria-valuetext says what a meter
 # shows; aria-label names any graphic; alt and title are the older ways).
 GRAPHIC_NAME_ATTRIBUTES = ("aria-valuetext", "aria-label", "alt", "title")
-# A graphic inside these is part of a control, a link or a heading, not a value.
-GRAPHIC_NOT_VALUE_INSIDE = frozenset({"a", "button", "h1", "h2", "h3", "h4", "h5", "h6"})
+# Links and buttons: a graphic that is all they show names what they do, not a value.
+CONTROLS = frozenset({"a", "button"})
 # Elements that end a line (table row groups need no marks of their own: their rows have).
 BLOCKS = frozenset(
     {
