@@ -304,7 +304,12 @@ class FieldWriter:
         if field.glossary is None:
             return [a.t(f"{field.label}{colon}")]
         word, paren, rest = field.label.partition(" (")
-        hidden = a.rng.choice(({"role": "tooltip", "hidden": None}, {"hidden": None}))
+        choices: list[Attrs] = [{"role": "tooltip", "hidden": None}, {"hidden": None}]
+        hidden = a.rng.choice(choices)
+        if a.layout.glossary == "css_hidden":
+            # Hidden by a stylesheet only: its text is in the page, glued to the label, as the
+            # text renderings of the newest pages show ("Action PlanAction plans are ...:").
+            hidden = a.css("tooltip__text")
         tip = el("span", hidden, a.t(field.glossary))
         if not paren:
             return [a.t(word), tip, a.t(colon)]

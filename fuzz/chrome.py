@@ -167,6 +167,13 @@ class Chrome:
             return el("aside", {"class": "related"}, heading, *cards)
         if kind == "labelled_section":
             return el("section", {"aria-labelledby": "related-h"}, heading, *cards)
+        if kind == "nav":
+            return el(
+                "nav",
+                {"aria-label": title},
+                heading,
+                el("ul", {}, *(el("li", {}, c) for c in cards)),
+            )
         return el("div", {"role": "complementary", "aria-label": title}, heading, *cards)
 
     def carousel(self) -> El:
@@ -246,6 +253,18 @@ class Chrome:
         if kind == "role_contentinfo":
             return el("div", {"role": "contentinfo"}, *parts)
         return el("footer", {"class": "site-footer"}, *parts)
+
+    def widget(self, kind: str, level: int) -> El | None:
+        """A widget that may sit anywhere in the content."""
+        if kind == "search_box":
+            return self.inline_search()
+        if kind == "signup_form":
+            return self.signup(level)
+        if kind == "carousel":
+            return self.carousel()
+        if kind == "cookie_dialog":
+            return self.cookie_banner("dialog")
+        return None
 
     def skip_link(self) -> El:
         return el("a", {"class": "skip-link", "href": "#main"}, self.t(self.w["skip"]))

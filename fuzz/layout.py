@@ -34,15 +34,20 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "menu": ("nav", "role_navigation", "header_list", "none"),
     "breadcrumb": ("nav", "list", "text", "none"),
     "form": ("none", "header_search", "label_input_above_title", "role_search", "signup"),
-    "related": ("none", "section_heading", "aside", "labelled_section", "complementary"),
+    "related": ("none", "section_heading", "aside", "labelled_section", "complementary", "nav"),
     "related_position": ("after_description", "end"),
     "carousel": ("none", "region_top", "region_end"),
     "footer": ("footer", "role_contentinfo", "footer_long"),
     "sidebar": ("none", "aside_before", "aside_after", "complementary_after"),
     "cookie_banner": ("none", "hidden", "dialog", "region"),
     "share_bar": ("none", "after_title", "aside_after_description"),
+    # one more widget, wherever it sits in the content
+    "widget": ("none", "search_box", "signup_form", "carousel", "cookie_dialog"),
+    "widget_spot": ("between_blocks", "after_description", "before_member_list"),
     # screen-reader duplicates, visually-hidden text, graphics with accessible names
     "sr_text": ("none", "duplicate", "sr_only_value"),
+    # the glossary tooltip inside a label: hidden by the page, or only by its stylesheet
+    "glossary": ("hidden", "css_hidden"),
     "graphics": ("none", "img_alt", "role_img", "meter", "progressbar", "svg_title"),
     # added dimensions
     "title_markup": (
@@ -84,7 +89,10 @@ class Layout:
     sidebar: str
     cookie_banner: str
     share_bar: str
+    widget: str
+    widget_spot: str
     sr_text: str
+    glossary: str
     graphics: str
     title_markup: str
     member_line: str

@@ -133,10 +133,16 @@ def _content(article: Article, chrome: Chrome, layout: Layout, rng: random.Rando
         parts.append(article.title_block(before))
     if layout.share_bar == "after_title":
         parts.append(chrome.share_bar(landmark=False))
-    parts.extend(article.blocks())
+    widget = chrome.widget(layout.widget, article.section_level)
+    blocks: list[Node] = list(article.blocks())
+    if widget is not None and layout.widget_spot == "between_blocks":
+        blocks.insert(rng.randint(1, len(blocks)), widget)
+    parts.extend(blocks)
     related = chrome.related(layout.related, article.section_level)
     if spec.description is not None:
         parts.append(article.prose(spec.description))
+    if widget is not None and layout.widget_spot == "after_description":
+        parts.append(widget)
     if layout.share_bar == "aside_after_description":
         parts.append(chrome.share_bar(landmark=True))
     if layout.form == "signup":
@@ -145,6 +151,8 @@ def _content(article: Article, chrome: Chrome, layout: Layout, rng: random.Rando
         parts.append(related)
     if spec.status_summary is not None:
         parts.append(article.prose(spec.status_summary))
+    if widget is not None and layout.widget_spot == "before_member_list":
+        parts.append(widget)
     if spec.member_list is not None:
         parts.append(article.member_list(spec.member_list))
     if related is not None and layout.related_position == "end":

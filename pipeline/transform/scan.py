@@ -30,6 +30,7 @@ _MAX_UNKNOWN_VALUE = 200  # longer text after "X:" is prose, not a field value
 _MAX_FREE_VALUE = 600  # a free-text value on its own line (long support-institution lists fit)
 _MAX_TOKEN_WORDS = 6  # "No early results to report yet" is the longest value phrase seen
 _MAX_LABEL = 80  # longest label text with its glossary link ("Ambición (consulta: ...)")
+_MIN_TIP_WORDS = 3  # a glossary tooltip is a sentence, not a word run into its label
 _TEXT_SECTIONS = {
     "description": "description",
     "irm_status_summary": "summary",
@@ -77,6 +78,19 @@ def clean_heading(text: str) -> str:
 
 def _collapse(raw: str) -> str:
     return " ".join(raw.replace(PIECE, "").split())
+
+
+def _raw_after(raw: str, rest: str) -> str:
+    """The part of a line's raw text that shows ``rest`` (what follows the label's colon;
+    a label may hold a colon of its own: "Ambición (consulta: definición):")."""
+    if not rest:
+        return ""
+    colon = raw.find(":")
+    while colon >= 0:
+        if _collapse(raw[colon + 1 :]) == rest:
+            return raw[colon + 1 :]
+        colon = raw.find(":", colon + 1)
+    return rest
 
 
 def _token_like(text: str) -> bool:
@@ -130,7 +144,7 @@ class _Scanner:
         self.heading: str | None = None
         self.heading_section: str | None = None
         self.section_level = UNRANKED  # rank of the heading that opened a text section
-        self.heading_level = UNRANKED  # rank of the last heading of the fields region
+        self.heading_level = UNRANKED  # rank of the last known section heading of the fields
         self.policy_lines: list[Line] = []
         self.policy_heading: str | None = None
         self.seen_label = False
@@ -192,9 +206,9 @@ class _Scanner:
     def _unknown_heading(self, line: Line) -> None:
         self._close_policy()
         self.out.unknown_headings.append(line.text)
+        # heading_level stays the last known section's: an unknown section (a carousel's
+        # slides, a related-content block) sets no rank for what follows it.
         self.heading, self.heading_section = clean_heading(line.text), None
-        if line.level < UNRANKED:
-            self.heading_level = line.level
         self.state = "fields" if self._next_is_label() else "unknown"
         self.i += 1
 
@@ -288,17 +302,15 @@ class _Scanner:
     def _label_of(self, index: int) -> tuple[str, str | None, str, str] | None:
         """(label, field, rest of the line, rest with text-node separators) of a label line."""
         line = self.lines[index]
-        text = self._group_text(index) if line.kind == "label" else line.text
+        raw = self._group_raw(index) if line.kind == "label" else (line.raw or line.text)
+        raw = self._without_tooltip(raw)
+        text = _collapse(raw)
         known = self.vocab.match_label_line(text)
         if known is not None:
-            rest_raw = ""
-            if known.rest:
-                colon = line.raw.find(":")
-                rest_raw = line.raw[colon + 1 :] if colon >= 0 else known.rest
-            return known.label, known.field, known.rest, rest_raw
+            return known.label, known.field, known.rest, _raw_after(raw, known.rest)
         if line.kind == "label":
             return text.rstrip(":").strip(), None, "", ""
-        in_element = self._label_in_own_element(line)
+        in_element = self._label_in_own_element(raw)
         if in_element is not None:
             return in_element
         match = _UNKNOWN_LABEL.match(text)
@@ -310,11 +322,32 @@ class _Scanner:
         colon = line.raw.find(":")
         return match["label"].strip(), None, rest, line.raw[colon + 1 :] if colon >= 0 else rest
 
-    def _label_in_own_element(self, line: Line) -> tuple[str, str | None, str, str] | None:
+    def _without_tooltip(self, raw: str) -> str:
+        """The line without a glossary tooltip whose text the page leaves in place (hidden
+        by a stylesheet only): a run of prose glued, with no space, to the start of a known
+        label ("Ambition" + "Ambition captures ..." + " (see definition): High")."""
+        if PIECE not in raw:
+            return raw
+        pieces = raw.split(PIECE)
+        kept: list[str] = []
+        shown = ""
+        for index, piece in enumerate(pieces):
+            glued = shown[-1:].isalpha() and piece[:1].isalpha()
+            if glued and len(piece.split()) >= _MIN_TIP_WORDS and self.vocab.is_label_start(shown):
+                # Only where the label goes on after it ("(see definition)", its colon): a
+                # value glued to a label without a colon is not a tooltip.
+                after = next((p.strip() for p in pieces[index + 1 :] if p.strip()), "")
+                if after and (after[0] == ":" or self.vocab.is_label_start(f"{shown} {after}")):
+                    continue
+            kept.append(piece)
+            shown += piece
+        return PIECE.join(kept)
+
+    def _label_in_own_element(self, raw: str) -> tuple[str, str | None, str, str] | None:
         """A known label with no colon, alone in its own inline element and followed by its
         value ("<strong>Status</strong> Active"): the longest run of leading text nodes that
         is exactly a label, when what follows reads as that field's value."""
-        pieces = line.raw.split(PIECE) if PIECE in line.raw else ()
+        pieces = raw.split(PIECE) if PIECE in raw else ()
         best = None
         prefix = ""
         for count, piece in enumerate(pieces[:-1], start=1):
@@ -356,6 +389,10 @@ class _Scanner:
         return self.vocab.heading(following.text) is not None or (
             self.vocab.match_label_line(following.text) is not None
         )
+
+    def _group_raw(self, index: int) -> str:
+        end = self._after_group(index)
+        return " ".join(line.raw or line.text for line in self.lines[index:end] if line.text)
 
     def _group_text(self, index: int) -> str:
         end = self._after_group(index)
