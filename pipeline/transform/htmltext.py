@@ -25,15 +25,17 @@ from pipeline.transform import selectors as sel
 from pipeline.transform.limits import CHECK_EVERY, NO_DEADLINE, Deadline
 
 _TITLE_ID = re.compile(rf"\(\s*({COMMITMENT_ID})\s*\)\s*$")
-# Block start "\ufdd0<index>\ufdd1" and end "\ufdd2": blocks nest, so an end always closes the
-# most recently opened block and needs no index. "\ufdd4" stands where chrome was removed,
-# "\ufdd5" where the page's footer was: nothing after it is content. These are Unicode
+# Every marker starts with "\ufdd0", so one str.split finds them all: a block's start is
+# "\ufdd0<index>\ufdd1", its end "\ufdd0\ufdd2" (blocks nest, so an end closes the most
+# recently opened block and needs no index); "\ufdd0\ufdd4" stands where chrome was removed,
+# "\ufdd0\ufdd5" where the page's footer was: nothing after it is content. These are Unicode
 # noncharacters, kept for a program's internal use and never part of a page's text (icon fonts
 # do use the private-use area); a page that carries them anyway is refused, not misread.
-_START, _START_END, _END, _BREAK, _PAGE_END = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd4", "\ufdd5"
+_MARK, _START_END = "\ufdd0", "\ufdd1"
+_END_KIND, _BREAK_KIND, _PAGE_END_KIND = "\ufdd2", "\ufdd4", "\ufdd5"
+_END, _BREAK, _PAGE_END = _MARK + _END_KIND, _MARK + _BREAK_KIND, _MARK + _PAGE_END_KIND
 PIECE = "\ufdd3"  # between two text nodes
-_SPLIT = re.compile("\ufdd0([0-9]+)\ufdd1|(\ufdd2|\ufdd4|\ufdd5)")
-_MARKERS = re.compile("\ufdd0[0-9]+\ufdd1|\ufdd2|\ufdd4|\ufdd5")
+_MARKERS = re.compile("\ufdd0(?:[0-9]+\ufdd1|[\ufdd2\ufdd4\ufdd5])")
 _HIDDEN_STYLE = re.compile(sel.HIDDEN_STYLE)
 UNRANKED = 7  # the rank of a line that is not a heading element (below h6)
 _CHROME_ROLES = frozenset(
@@ -355,11 +357,11 @@ def page_text(html: str, deadline: Deadline = NO_DEADLINE) -> PageText:
     blocks, kinds, levels, regions = _block_kinds(root)
     tags = [node.tag or "" for node in blocks]
     for index, node in enumerate(blocks):
-        node.insert_before(f"{_START}{index}{_START_END}")
+        node.insert_before(f"{_MARK}{index}{_START_END}")
         if tags[index] != "br":  # a line break has no content to close
             node.insert_after(_END)
     text = root.text(deep=True, separator=PIECE)
-    if text.count(_START) != len(blocks) or text.count(_START_END) != len(blocks):
+    if text.count(_START_END) != len(blocks) or text.count(_END) != len(blocks) - tags.count("br"):
         raise PageTooComplex(
             "the page's text contains the parser's marker characters (U+FDD0-U+FDD5)"
         )
@@ -402,7 +404,7 @@ class _Lines:
         self.parents, self.deadline = parents, deadline
 
     def read(self, text: str) -> list[Line]:
-        parts = _SPLIT.split(text)
+        parts = text.split(_MARK)  # [text, marker + text, marker + text, ...]
         lines: list[Line] = []
         stack: list[int] = []  # open block indexes
         # (kind, group, in_item, level) inside each open block: the outermost heading, label,
@@ -413,10 +415,8 @@ class _Lines:
         tags, kinds, levels, regions, parents = (
             self.tags, self.kinds, self.levels, self.regions, self.parents
         )  # fmt: skip
-        for at in range(1, len(parts), 3):
-            if not at & (CHECK_EVERY - 1):
-                self.deadline.check()
-            chunk = parts[at - 1]
+        chunk = parts[0]
+        for at in range(1, len(parts) + 1):
             if chunk and chunk.strip(_BLANK):
                 shown = " ".join(chunk.replace(PIECE, "").split())
                 if shown:
@@ -426,11 +426,14 @@ class _Lines:
                     block = stack[-1] if stack else -1
                     lines.append(Line(shown, kind, group, block, soft, in_item, level, chunk))
                     soft = False
-            marker = parts[at]
-            if marker is None:
-                if parts[at + 1] != _END:
-                    lines.append(BREAK_LINE if parts[at + 1] == _BREAK else END_LINE)
-                    continue
+            if at == len(parts):
+                break
+            if not at & (CHECK_EVERY - 1):
+                self.deadline.check()
+            part = parts[at]
+            marker = part[:1]
+            if marker == _END_KIND:
+                chunk = part[1:]
                 closed = stack.pop() if stack else -1
                 if len(states) > 1:
                     states.pop()
@@ -441,7 +444,13 @@ class _Lines:
                 if closed in regions:
                     lines.append(BREAK_LINE)
                 continue
-            index = int(marker)
+            if marker in (_BREAK_KIND, _PAGE_END_KIND):
+                chunk = part[1:]
+                lines.append(BREAK_LINE if marker == _BREAK_KIND else END_LINE)
+                continue
+            cut = part.index(_START_END)
+            index = int(part[:cut])
+            chunk = part[cut + 1 :]
             if tags[index] == "br":
                 soft = True
                 continue
@@ -460,11 +469,4 @@ class _Lines:
                 value_cells[index] = len(lines)
             if index in regions:
                 lines.append(REGION_LINE)
-        chunk = parts[-1]
-        shown = " ".join(chunk.replace(PIECE, "").split())
-        if shown:
-            kind, group, in_item, level = states[-1]
-            lines.append(
-                Line(shown, kind, group, stack[-1] if stack else -1, soft, in_item, level, chunk)
-            )
         return lines

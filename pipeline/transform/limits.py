@@ -45,6 +45,8 @@ def check_markup(html: str, limits: ParseLimits) -> None:
         raise PageTooComplex(
             f"page too large: {len(html):,} characters, over the limit of {limits.max_bytes:,}"
         )
+    if len(html) <= limits.scan_from_chars:
+        return  # too short to hold too many elements or to nest deep enough to matter
     tags = html.count("<")
     # Nesting first: it is the more telling reason. Past a few times the tag limit the page
     # is refused for its size alone, without spending a scan on it.

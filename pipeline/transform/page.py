@@ -122,6 +122,7 @@ def parse_commitment(
     deadline = Deadline(limits.time_s)
     check_markup(html, limits)
     text = page_text(html, deadline)
+    deadline.check()  # between stages too: a page with few lines never reaches a loop's check
     if not url and text.canonical_href:
         # A saved page's own canonical link; a relative one is on the site the pages come from.
         url = urljoin(f"{LIVE_SITE}/", text.canonical_href)
@@ -129,6 +130,7 @@ def parse_commitment(
     title_index = _find_title(text.lines, ref.commitment_id if ref else None)
     start = title_index + 1 if title_index is not None else 0
     regions = scan_regions(text, start, vocab, deadline)
+    deadline.check()
     known_labels = sum(1 for raw in regions.fields if raw.field is not None)
     if title_index is None and (ref is None or known_labels < _MIN_LABELS_WITHOUT_TITLE):
         where = f"{url}: " if url else ""

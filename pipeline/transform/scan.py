@@ -31,6 +31,7 @@ _MAX_FREE_VALUE = 600  # a free-text value on its own line (long support-institu
 _MAX_TOKEN_WORDS = 6  # "No early results to report yet" is the longest value phrase seen
 _MAX_LABEL = 80  # longest label text with its glossary link ("Ambición (consulta: ...)")
 _MIN_TIP_WORDS = 3  # a glossary tooltip is a sentence, not a word run into its label
+_GLUED_WORDS = re.compile(f"[^\\W\\d_]{PIECE}[^\\W\\d_]")  # two text nodes touching letters
 _TEXT_SECTIONS = {
     "description": "description",
     "irm_status_summary": "summary",
@@ -303,8 +304,11 @@ class _Scanner:
         """(label, field, rest of the line, rest with text-node separators) of a label line."""
         line = self.lines[index]
         raw = self._group_raw(index) if line.kind == "label" else (line.raw or line.text)
-        raw = self._without_tooltip(raw)
-        text = _collapse(raw)
+        cleaned = self._without_tooltip(raw)
+        if cleaned is not raw:
+            raw, text = cleaned, _collapse(cleaned)
+        else:
+            text = self._group_text(index) if line.kind == "label" else line.text
         known = self.vocab.match_label_line(text)
         if known is not None:
             return known.label, known.field, known.rest, _raw_after(raw, known.rest)
@@ -326,7 +330,7 @@ class _Scanner:
         """The line without a glossary tooltip whose text the page leaves in place (hidden
         by a stylesheet only): a run of prose glued, with no space, to the start of a known
         label ("Ambition" + "Ambition captures ..." + " (see definition): High")."""
-        if PIECE not in raw:
+        if not _GLUED_WORDS.search(raw):  # one C scan rules out nearly every line
             return raw
         pieces = raw.split(PIECE)
         kept: list[str] = []
@@ -341,7 +345,7 @@ class _Scanner:
                     continue
             kept.append(piece)
             shown += piece
-        return PIECE.join(kept)
+        return PIECE.join(kept) if len(kept) < len(pieces) else raw
 
     def _label_in_own_element(self, raw: str) -> tuple[str, str | None, str, str] | None:
         """A known label with no colon, alone in its own inline element and followed by its

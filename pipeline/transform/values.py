@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from pipeline.records import MISSING_EMPTY, MISSING_UNRECOGNIZED
 from pipeline.transform.htmltext import PIECE
@@ -55,6 +56,12 @@ def _missing(vocab: Vocabulary, text: str) -> Reading | None:
     return Reading(None, reason, "missing") if reason else None
 
 
+# The same few values recur on thousands of pages ("Yes", "Pending IRM Review"): readings are
+# pure functions of (vocabulary, field, text) and immutable, so they are remembered.
+_READINGS = 1 << 14
+
+
+@lru_cache(maxsize=_READINGS)
 def closed(vocab: Vocabulary, field: str, text: str) -> Reading:
     """A closed-vocabulary field; booleans for the Yes/No vocabularies."""
     missing = _missing(vocab, text)
@@ -68,11 +75,13 @@ def closed(vocab: Vocabulary, field: str, text: str) -> Reading:
     return Reading(category, None, "known")
 
 
+@lru_cache(maxsize=_READINGS)
 def free_text(vocab: Vocabulary, text: str) -> Reading:
     missing = _missing(vocab, text)
     return missing if missing is not None else Reading(text, None, "free_text")
 
 
+@lru_cache(maxsize=_READINGS)
 def year(vocab: Vocabulary, text: str) -> Reading:
     missing = _missing(vocab, text)
     if missing is not None:
@@ -115,6 +124,7 @@ class OgpValues:
     leftover: str  # text that matched no known value (reported when not empty)
 
 
+@lru_cache(maxsize=_READINGS)
 def ogp_values(vocab: Vocabulary, text: str) -> OgpValues:
     """Match the four official values as phrases; never split on commas."""
     missing = _missing(vocab, text)
