@@ -21,8 +21,7 @@ _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*(\d{4}|\d{2})(?
 _LONE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _MONTH_YEAR = re.compile(r"^(?P<month>[^\W\d_]+\.?)\s+(?P<year>\d{4})$")
 _BULLETS = re.compile(r"\s*[;•○●◦▪]\s*")
-# Between the values of a list field: commas (policy areas only), semicolons, pipes, bullets.
-_LIST_SEPARATORS = re.compile(r"\s*[;|•·○●◦▪]\s*")
+# Between the policy areas of a line of plain text: commas, semicolons, pipes, bullets.
 _AREA_SEPARATORS = re.compile(r"\s*[,;|•·○●◦▪]\s*")
 _SEPARATOR_ONLY = re.compile(r"[\s,;|•·○●◦▪]*")
 
@@ -194,13 +193,16 @@ def element_values(raw: str) -> list[str]:
 
 
 def split_policy_areas(raws: list[str]) -> list[str]:
-    """Policy areas: one per element, and split at commas, semicolons, pipes and bullets."""
-    areas = (
-        part.strip()
-        for raw in raws
-        for value in element_values(raw)
-        for part in _AREA_SEPARATORS.split(value)
-    )
+    """Policy areas: one per element where a line shows them as separate elements (their text
+    is kept whole: "Open Data | Open Contracting" in one link is one area); a line of plain
+    text is split at commas, semicolons, pipes and bullets."""
+    areas: list[str] = []
+    for raw in raws:
+        values = element_values(raw)
+        if len(values) > 1:
+            areas.extend(values)
+        else:
+            areas.extend(part.strip() for value in values for part in _AREA_SEPARATORS.split(value))
     return list(dict.fromkeys(area for area in areas if area))
 
 
@@ -211,30 +213,39 @@ def report_like(vocab: Vocabulary, text: str) -> bool:
     return any(word in folded for word in _REPORT_WORDS) or _missing(vocab, text) is not None
 
 
+def _names_report(text: str) -> bool:
+    return any(word in key(text) for word in _REPORT_WORDS)
+
+
 def split_report_titles(raws: list[str]) -> list[str]:
-    """Report titles. One per element (link, list item); within one text, semicolons, pipes
-    and bullets separate titles, and a comma starts a new title only when the text before it
-    already names a report."""
-    chunks = [
-        part
-        for raw in raws
-        for value in element_values(raw)
-        for part in _LIST_SEPARATORS.split(value)
-        if part.strip()
-    ]
+    """Report titles. One per element (link, list item) where a line shows several; in a line
+    of plain text a semicolon, pipe, bullet or comma starts a new title only between two
+    texts that name a report (a title may hold "| Annex" or ", Public Comment Version")."""
     titles: list[str] = []
-    for line in chunks:
-        in_line: list[str] = []
-        current = ""
-        for chunk in line.split(","):
-            current = f"{current},{chunk}" if current else chunk
-            if any(word in key(current) for word in _REPORT_WORDS):
-                in_line.append(current.strip())
-                current = ""
-        if current.strip():
-            if in_line:
-                in_line[-1] = f"{in_line[-1]},{current}".strip()
-            else:
-                in_line.append(current.strip())
-        titles.extend(in_line)
+    for raw in raws:
+        values = element_values(raw)
+        if len(values) > 1:
+            titles.extend(values)
+            continue
+        for value in values:
+            titles.extend(_split_named(value))
+    return titles
+
+
+def _split_named(text: str) -> list[str]:
+    """Cut at separators where the text before names a report; a tail that names none stays
+    with the title before it."""
+    parts = re.split(r"(\s*[,;|•·○●◦▪]\s*)", text)
+    titles: list[str] = []
+    current = ""
+    for index in range(0, len(parts), 2):
+        piece = parts[index]
+        separator = parts[index - 1] if index else ""
+        if current and _names_report(current) and _names_report(piece):
+            titles.append(current.strip())
+            current = piece
+        else:
+            current = f"{current}{separator}{piece}"
+    if current.strip():
+        titles.append(current.strip())
     return titles

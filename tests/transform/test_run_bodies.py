@@ -12,7 +12,8 @@ from pipeline.config import TransformConfig
 from pipeline.raw import FetchRecord, PageKey, RawStore
 from pipeline.schema import COMMITMENTS
 from pipeline.transform import transform_raw
-from pipeline.transform.run import _parse_chunk
+from pipeline.transform.faults import page_parser
+from pipeline.transform.worker import parse_pages
 from tests.paths import FIXTURES
 
 T0 = datetime(2025, 1, 1, 3, 0, tzinfo=UTC)
@@ -68,7 +69,9 @@ def test_the_http_charset_is_used_when_the_store_has_it(tmp_path: Path) -> None:
         (stored,) = store.current_pages()
     assert stored.content_type is None
     served = dataclasses.replace(stored, content_type="text/html; charset=windows-1252")
-    with_header = _parse_chunk(tmp_path, [served]).tables[COMMITMENTS.name].to_pylist()
-    without = _parse_chunk(tmp_path, [stored]).tables[COMMITMENTS.name].to_pylist()
-    assert with_header[0]["lead_institution"] == "Ministerio de Comunicación"
-    assert without[0]["lead_institution"] == "Ministerio de Comunicaci\ufffdn"  # UTF-8 fallback
+    with RawStore(tmp_path) as store:
+        with_header = parse_pages(store, [served], page_parser()).tables[COMMITMENTS.name]
+        without = parse_pages(store, [stored], page_parser()).tables[COMMITMENTS.name]
+    assert with_header.to_pylist()[0]["lead_institution"] == "Ministerio de Comunicación"
+    # Without it, the page declares nothing: UTF-8 with replacement characters.
+    assert without.to_pylist()[0]["lead_institution"] == "Ministerio de Comunicaci\ufffdn"
