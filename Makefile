@@ -12,7 +12,7 @@ help:
 	@echo "make check    ruff format + lint, mypy --strict, tests"
 	@echo "make refresh  extract, transform and load from the live site into raw/ and processed/"
 	@echo "make bench    run the benchmarks and rewrite BENCHMARKS.md"
-	@echo "make fuzz     parse 5,000 generated layouts and rewrite FIDELITY.md"
+	@echo "make fuzz     parse 20,000 generated layouts and rewrite FIDELITY.md"
 
 setup: $(STAMP)
 
