@@ -1,6 +1,6 @@
 """`make fuzz`: parse thousands of generated layouts and write FIDELITY.md.
 
-Run: python -m fuzz.run [--start 300] [--count 5000] [--workers N] [--out FIDELITY.md]
+Run: python -m fuzz.run [--start 300] [--count 20000] [--workers N] [--out FIDELITY.md]
 
 Seeds below 300 are the fixed range ``make test`` runs; the default range starts after it.
 """
