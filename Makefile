@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test check lint format typecheck bench demo refresh clean help
+.PHONY: setup test check lint format typecheck bench fuzz demo refresh clean help
 
 help:
 	@echo "make demo     run the whole job offline against the bundled demo site"
@@ -12,6 +12,7 @@ help:
 	@echo "make check    ruff format + lint, mypy --strict, tests"
 	@echo "make refresh  extract, transform and load from the live site into raw/ and processed/"
 	@echo "make bench    run the benchmarks and rewrite BENCHMARKS.md"
+	@echo "make fuzz     parse 20,000 generated layouts and rewrite FIDELITY.md"
 
 setup: $(STAMP)
 
@@ -25,14 +26,14 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 format: $(STAMP)
-	$(PY) -m ruff format pipeline demosite tests bench
+	$(PY) -m ruff format pipeline demosite tests bench fuzz
 
 lint: $(STAMP)
-	$(PY) -m ruff format --check pipeline demosite tests bench
-	$(PY) -m ruff check pipeline demosite tests bench
+	$(PY) -m ruff format --check pipeline demosite tests bench fuzz
+	$(PY) -m ruff check pipeline demosite tests bench fuzz
 
 typecheck: $(STAMP)
-	$(PY) -m mypy pipeline
+	$(PY) -m mypy pipeline fuzz
 
 check: lint typecheck test
 
@@ -44,6 +45,9 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run_all $(ARGS)
+
+fuzz: $(STAMP)
+	$(PY) -m fuzz.run $(ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache demo-data

@@ -6,4 +6,7 @@ __version__ = "0.1.0"
 # parser version that produced it, and an incremental refresh re-parses rows of older versions.
 # Always MAJOR.MINOR.PATCH, never a bare number: pandas and DuckDB read a CSV column of "2"s
 # as integers (tests/load/test_readers.py fails on a version any reader takes for a number).
-PARSER_VERSION = "1.0.0"
+# 2.0.0: sections end where a reader sees them end (headings by rank, landmarks, regions),
+# labels without colons, values over several elements, graphics read by name, pages decoded as
+# browsers decode them: records change, so every stored page is parsed again once.
+PARSER_VERSION = "2.0.0"

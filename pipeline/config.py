@@ -121,6 +121,33 @@ class FetchConfig:
 
 
 @dataclass(frozen=True)
+class ParseLimits:
+    """Bounds on one page's parse, checked before the tree is built (size, tags, nesting) and
+    while the parser's own loops run (time). A page beyond them fails alone, with its reason."""
+
+    # The fetch cap (FetchConfig.max_body_bytes): anything extract stores can be parsed. The
+    # largest commitment pages seen are a few hundred KB.
+    max_bytes: int = 10 * 1024 * 1024
+    # Shorter pages are not counted or measured (counting costs ~10% of a parse): they hold
+    # at most ~27,000 tags (3 characters each) and nest at most ~20,000 deep (4 characters a
+    # <ul>), which lexbor parses in ~1 s (nesting costs it quadratic time).
+    scan_from_chars: int = 80_000
+    # '<' characters, an upper bound on elements. A heavy WordPress commitment page has ~1,500
+    # elements; 200,000 is 100x that and keeps lexbor's tree under ~100 MB.
+    max_tags: int = 200_000
+    # Above this many tags the nesting depth is measured before parsing (~10 ms per 20,000
+    # tags, so ordinary pages never pay it). Below it, the deepest possible nesting (10,000)
+    # still parses in ~0.2 s.
+    depth_scan_from_tags: int = 20_000
+    # Browsers stop nesting at 512 (deeper elements become siblings); real pages nest ~40 deep.
+    # lexbor has no such cap and takes ~20 s for 100,000 nested divs.
+    max_depth: int = 512
+    # Cooperative deadline inside the parser's Python loops. A page parses in ~1.5 ms; 5 s is
+    # thousands of times that and still frees the worker long before a run's hard limit.
+    time_s: float = 5.0
+
+
+@dataclass(frozen=True)
 class TransformConfig:
     # Parsing is CPU-bound and pages are independent: one process per core.
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))

@@ -33,6 +33,16 @@ class NotACommitmentPage(ParseError):
     it is some other page (a member page, a 404 page, a login wall), not a commitment page."""
 
 
+class PageTooComplex(ParseError):
+    """Raised when a page is beyond what the parser reads within bounded time and memory: too
+    large, too many elements, nested too deeply, or still parsing at the per-page deadline.
+    Transform records it as that page's failure; ``parse`` exits 6 with the reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class ExtractError(PipelineError):
     """Base class of errors raised by the extract stage."""
 

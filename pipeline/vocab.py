@@ -101,6 +101,13 @@ class Vocabulary:
         labels: dict[str, Any] = data["labels"]
         self.label_sections: dict[str, str] = {f: spec["section"] for f, spec in labels.items()}
         self._labels = {key(s): f for f, spec in labels.items() for s in spec["spellings"]}
+        # Every run of leading words of a label ("ambition", "ambition (see", ...).
+        self._label_starts = {
+            " ".join(words[:n])
+            for k in self._labels
+            if (words := k.split())
+            for n in range(1, len(words) + 1)
+        }
         alternatives = sorted(self._labels, key=len, reverse=True)
         body = "|".join(_spelling_pattern(a) for a in alternatives)
         # "Label:" / "Label" then value; or a label with a glossary tooltip glued on
@@ -212,6 +219,11 @@ class Vocabulary:
             return None  # "Status quo ..." is prose, not the Status label
         field = self._labels[key(label_shown)]
         return LabelMatch(field=field, label=label_shown.strip(), rest=rest, had_colon=had_colon)
+
+    def is_label_start(self, text: str) -> bool:
+        """Whether text is a known label or its first words ("Ambition" of "Ambition (see
+        definition)")."""
+        return key(text) in self._label_starts
 
     def section_of(self, field: str) -> str:
         try:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import subprocess
 import sys
 from dataclasses import fields
+from pathlib import Path
+
+import pytest
 
 from pipeline.records import Commitment
 from tests.paths import FIXTURES
@@ -76,3 +80,56 @@ def test_a_missing_path_is_a_usage_error():
     done = run_parse("no/such/file.html")
     assert done.returncode == 2
     assert "no such file" in done.stderr
+
+
+def _recoded(encoding: str, meta: str, bom: bytes = b"") -> bytes:
+    html = (PAGES / "CR0025__t1_spanish_body_midterm_summary__p.html").read_text(encoding="utf-8")
+    html = html.replace('<meta charset="UTF-8">', meta)
+    return bom + html.encode(encoding, errors="xmlcharrefreplace")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "meta", "bom"),
+    [
+        ("cp1252", '<meta charset="windows-1252">', b""),
+        ("cp1252", '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">', b""),
+        ("utf-16-le", '<meta charset="utf-16">', codecs.BOM_UTF16_LE),
+        ("utf-16-be", "", codecs.BOM_UTF16_BE),
+    ],
+    ids=["windows-1252", "iso-8859-1", "utf-16le-bom", "utf-16be-bom"],
+)
+def test_a_saved_page_decodes_as_a_browser_decodes_it(
+    tmp_path: Path, encoding: str, meta: str, bom: bytes
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(_recoded(encoding, meta, bom))
+    url = "https://www.opengovpartnership.org/members/costa-rica/commitments/CR0025/"
+    done = run_parse(str(page), "--url", url)
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["lead_institution"] == "Ministerio de Comunicación"
+    assert record["description"].startswith("Vacíos normativos en la regulación")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        (
+            "nested.html",
+            b"<html><body><h1>T (MN0002)</h1>" + b"<div>" * 100_000,
+            "nested too deeply",
+        ),
+        ("huge.html", b"<html><body><p>" + b"x" * 50_000_000, "page too large"),
+        ("items.html", b"<html><body><ul>" + b"<li>x" * 4_000_000, "page too large"),
+    ],
+)
+def test_a_pathological_page_exits_6_with_a_one_line_reason(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    page = tmp_path / name
+    page.write_bytes(content)
+    done = run_parse(str(page))
+    assert done.returncode == 6
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"error: {page}: {reason}: ")

@@ -9,8 +9,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.clock import new_run_id
-from pipeline.config import Config
-from pipeline.errors import ConfigError, NotACommitmentPage
+from pipeline.config import Config, ParseLimits
+from pipeline.errors import ConfigError, ParseError
 from pipeline.exit_codes import EXIT_NOT_COMMITMENT, EXIT_OK, EXIT_STALE, exit_code_of_finish
 from pipeline.json_values import json_default
 from pipeline.records import ParsedPage
@@ -39,6 +39,13 @@ def _html_files(paths: list[Path]) -> list[Path]:
     return files
 
 
+def _read_page(path: Path) -> bytes:
+    """A saved page's bytes, read no further than the parse size limit (one byte more, so
+    the parser can say the page is too large without the rest ever being read)."""
+    with path.open("rb") as handle:
+        return handle.read(ParseLimits.max_bytes + 1)
+
+
 def _print_page(page: ParsedPage, fmt: str) -> None:
     # Through JSON and back: dates become ISO text, tuples lists, as in the json format.
     record = json.loads(json.dumps(asdict(page.commitment), default=json_default))
@@ -55,19 +62,18 @@ def _print_page(page: ParsedPage, fmt: str) -> None:
 
 def run_parse(args: argparse.Namespace) -> int:
     """Parse saved pages; records on stdout, unknowns and errors on stderr."""
-    from pipeline.transform import parse_commitment
+    from pipeline.transform import parse_page
 
     files = _html_files(list(args.paths))
     if args.url and len(files) > 1:
         raise ConfigError("--url names the address of one page; give a single file")
     failures = 0
     for path in files:
-        html = path.read_text(encoding="utf-8", errors="replace")
         try:
-            page = parse_commitment(html, args.url or "")
-        except NotACommitmentPage as exc:
+            page = parse_page(_read_page(path), args.url or "")
+        except ParseError as exc:  # not a commitment page, or beyond the parse limits
             if len(files) == 1:
-                raise NotACommitmentPage(f"{path}: {exc}") from exc
+                raise type(exc)(f"{path}: {exc}") from exc
             print(f"error: {path}: {exc}", file=sys.stderr)
             failures += 1
             continue

@@ -29,6 +29,9 @@ class StoredPage:
     sha256: str  # of the uncompressed body
     fetched_at: datetime  # UTC, of the fetch that first produced this exact body
     fetch_run_id: str  # run id of that fetch
+    # The response's Content-Type header (its charset decides how the body decodes). None
+    # until the store records it; the page's own <meta charset> and BOM still apply.
+    content_type: str | None = None
 
 
 class RawStore:

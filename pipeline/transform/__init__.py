@@ -4,7 +4,14 @@
 (``run.py``) parses everything in raw/ on all cores into the data tables.
 """
 
-from pipeline.transform.page import parse_commitment
+from pipeline.transform.page import parse_commitment, parse_page
 from pipeline.transform.run import PageFailure, SeenUnknown, TransformResult, transform_raw
 
-__all__ = ["PageFailure", "SeenUnknown", "TransformResult", "parse_commitment", "transform_raw"]
+__all__ = [
+    "PageFailure",
+    "SeenUnknown",
+    "TransformResult",
+    "parse_commitment",
+    "parse_page",
+    "transform_raw",
+]

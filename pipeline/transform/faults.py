@@ -6,7 +6,7 @@ page whose rows break a rule (as a parser bug would make them). When the environ
 markers below makes that worker kill itself with SIGKILL, sleep for an hour (until the pool's
 time limit stops it), or return the page's fields with the first one twice (a repeated key);
 pages without a marker are parsed as usual. Without the variable, workers call
-``parse_commitment`` directly and never look for a marker.
+``parse_page`` directly and never look for a marker.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from pipeline.records import ParsedPage
-from pipeline.transform.page import parse_commitment
+from pipeline.transform.page import parse_page
 
 ENV = "OGP_PIPELINE_TEST_FAULTS"
 KILL_MARKER = "<!-- ogp-pipeline-test-fault: kill-worker -->"
@@ -27,18 +27,22 @@ INVALID_MARKER = "<!-- ogp-pipeline-test-fault: invalid-rows -->"
 _HANG_S = 3600.0  # far beyond any time limit a test sets: only the pool can end it
 
 
-def page_parser() -> Callable[[str, str], ParsedPage]:
-    """The parse function a worker uses: ``parse_commitment``, or with the test variable set,
-    one that obeys the fault markers."""
-    return _parse_with_faults if os.environ.get(ENV) == "1" else parse_commitment
+def page_parser() -> Callable[[bytes, str, str | None], ParsedPage]:
+    """The parse function a worker uses: ``parse_page``, or with the test variable set, one
+    that obeys the fault markers."""
+    return _parse_with_faults if os.environ.get(ENV) == "1" else _parse
 
 
-def _parse_with_faults(html: str, url: str) -> ParsedPage:
-    if KILL_MARKER in html:
+def _parse(body: bytes, url: str, content_type: str | None) -> ParsedPage:
+    return parse_page(body, url, content_type=content_type)
+
+
+def _parse_with_faults(body: bytes, url: str, content_type: str | None) -> ParsedPage:
+    if KILL_MARKER.encode() in body:
         os.kill(os.getpid(), signal.SIGKILL)
-    if HANG_MARKER in html:
+    if HANG_MARKER.encode() in body:
         time.sleep(_HANG_S)
-    page = parse_commitment(html, url)
-    if INVALID_MARKER in html:
+    page = parse_page(body, url, content_type=content_type)
+    if INVALID_MARKER.encode() in body:
         return replace(page, fields=(page.fields[0], *page.fields))
     return page

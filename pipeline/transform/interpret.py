@@ -52,9 +52,11 @@ class _Interpreter:
         self.page_fields: list[PageField] = []
         self.seen: set[str] = set()
         self.handlers = self._handlers()
+        self.raws: list[str] = []  # the value's lines with text-node separators (list fields)
 
     def add(self, raw: RawField) -> None:
         lines = [line.text for line in raw.lines]
+        self.raws = [line.raw or line.text for line in raw.lines]
         shown = "\n".join(lines)
         if raw.field is None:
             self.unknowns.append(Unknown("label", None, raw.label))
@@ -146,7 +148,7 @@ class _Interpreter:
 
     def _policy_areas(self, name: str, lines: list[str], shown: str) -> str:
         reading = values.free_text(self.vocab, shown)
-        areas = values.split_policy_areas(lines) if reading.status == "free_text" else []
+        areas = values.split_policy_areas(self.raws) if reading.status == "free_text" else []
         self.columns[name], self.columns[f"{name}_missing"] = tuple(areas), reading.missing
         for area in areas:
             if not self.vocab.is_known_policy_area(area):
@@ -155,7 +157,7 @@ class _Interpreter:
 
     def _reports(self, name: str, lines: list[str], shown: str) -> str:
         reading = values.free_text(self.vocab, shown)
-        titles = values.split_report_titles(lines) if reading.status == "free_text" else []
+        titles = values.split_report_titles(self.raws) if reading.status == "free_text" else []
         self.columns["irm_reports"] = tuple(titles)
         self.columns["irm_reports_missing"] = reading.missing
         status = reading.status if reading.status == "missing" else "known"
@@ -173,7 +175,9 @@ class _Interpreter:
         return status
 
     def _ogp_values(self, name: str, lines: list[str], shown: str) -> str:
-        reading = values.ogp_values(self.vocab, " ".join(lines))
+        # One value per element where the page draws them as separate chips or links.
+        shown_values = [v for raw in self.raws for v in values.element_values(raw)]
+        reading = values.ogp_values(self.vocab, " , ".join(shown_values))
         self.columns["ogp_values"] = reading.values
         self.columns["ogp_relevant"] = reading.relevant.value
         self.columns["ogp_relevant_missing"] = reading.relevant.missing

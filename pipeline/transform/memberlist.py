@@ -8,6 +8,7 @@ markup around them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.ids import COMMITMENT_ID, ID_DIGITS
 from pipeline.records import MemberListItem
@@ -17,6 +18,9 @@ from pipeline.vocab import Vocabulary
 _NUMBERING = re.compile(r"^\d{1,3}\.\s+")
 
 
+# One pattern per member's ID prefix (~225 members): compiled once each. The re module's own
+# cache holds 512 patterns of every module and was evicting these on large runs.
+@lru_cache(maxsize=1024)
 def _meta_pattern(prefix: str | None) -> re.Pattern[str]:
     # With the page's own ID prefix the ID is found even when the title runs into it
     # ("...Health ServicesMN0023, 2016, ..."); without it, the ID must start a word.

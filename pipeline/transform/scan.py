@@ -2,42 +2,30 @@
 the IRM status summary and the member's commitment list.
 
 A small state machine over the lines that follow the commitment title. It keys on headings
-and "Label:" texts from the vocabulary, and on the structural kind of a line (a ``dt``/``th``
-label cell, a ``dd``/``td`` value cell, a list item), never on markup details.
+and "Label:" texts from the vocabulary, on the structural kind of a line (a heading and its
+rank, a ``dt``/``th`` label cell, a ``dd``/``td`` value cell, a list item) and on the breaks
+where a landmark or labelled region starts or ends, never on markup details.
+
+A section ends where a reader sees it end: at a heading of the same or higher rank than its
+own (any heading, when it has none), at a break, or at the footer. A heading the vocabulary
+does not know starts an unknown section: it is reported, and its text is never absorbed
+into a field or the description.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from pipeline.transform.htmltext import Line
-from pipeline.transform.values import recognises
+from pipeline.transform.htmltext import PIECE, REGION_START, UNRANKED, Line, PageText
+from pipeline.transform.labels import (
+    TEXT_SECTIONS,
+    FieldReader,
+    RawField,
+)
+from pipeline.transform.limits import CHECK_EVERY, NO_DEADLINE, Deadline
 from pipeline.vocab import Vocabulary
 
-# An unknown "Label: value": a short capitalised label of at most six words, no sentence
-# punctuation in it (so "What is the problem?: ..." prose is not mistaken for a label).
-_UNKNOWN_LABEL = re.compile(r"^(?P<label>[^\W\d_][^:.?!]{0,58}?)\s*:\s*(?P<rest>.*)$")
-_MAX_UNKNOWN_LABEL_WORDS = 6
-_MAX_UNKNOWN_VALUE = 200  # longer text after "X:" is prose, not a field value
-_MAX_FREE_VALUE = 600  # a free-text value on its own line (long support-institution lists fit)
-_SECTION_STATES = {
-    "description": "description",
-    "irm_status_summary": "summary",
-    "member_commitments": "members",
-    "policy_areas": "policy",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class RawField:
-    """A label and its value lines, before any interpretation."""
-
-    label: str  # as shown, without colon
-    field: str | None  # canonical field key, None for an unknown label
-    lines: tuple[Line, ...]  # the value's lines ("" value: no lines)
-    heading: str | None  # nearest heading above, as shown, info icon removed
-    heading_section: str | None
+__all__ = ["RawField", "Regions", "clean_heading", "scan_regions"]
 
 
 @dataclass
@@ -56,39 +44,97 @@ def clean_heading(text: str) -> str:
     return text[:-2].rstrip() if text.endswith(" i") else text
 
 
-class _Scanner:
-    def __init__(self, lines: tuple[Line, ...], start: int, vocab: Vocabulary) -> None:
-        self.lines, self.i, self.vocab = lines, start, vocab
-        self.state = "fields"
+def _raw_without_tail(raw: str, tail: str) -> str | None:
+    """A line's raw text without the heading run into its end (its own text node, or the
+    end of the last one), so the values before it keep their element boundaries."""
+    pieces = raw.split(PIECE)
+    while pieces and not pieces[-1].strip():
+        pieces.pop()
+    if not pieces:
+        return None
+    last = pieces[-1].rstrip()
+    if " ".join(last.split()) == tail:
+        return PIECE.join(pieces[:-1])
+    if last.endswith(tail):
+        return PIECE.join([*pieces[:-1], last[: -len(tail)]])
+    return None
+
+
+class _Scanner(FieldReader):
+    def __init__(
+        self, page: PageText, lines: tuple[Line, ...], start: int, vocab: Vocabulary
+    ) -> None:
+        super().__init__(page, lines, start, vocab)
+        self.state = "fields"  # fields, policy, unknown, description, summary, members, after
         self.heading: str | None = None
         self.heading_section: str | None = None
+        self.section_level = UNRANKED  # rank of the heading that opened a text section
+        self.heading_level = UNRANKED  # rank of the last known section heading of the fields
         self.policy_lines: list[Line] = []
         self.policy_heading: str | None = None
         self.seen_label = False
+        self.region_starts = False  # the line before was the start of a labelled region
         self.out = Regions()
 
-    def run(self) -> Regions:
+    def run(self, deadline: Deadline) -> Regions:
+        steps = 0
         while self.i < len(self.lines) and self.state != "done":
+            steps += 1
+            if not steps & (CHECK_EVERY - 1):
+                deadline.check()
             line = self.lines[self.i]
-            if self.vocab.is_footer(line.text):
+            if line.kind == "break":
+                self._break()
+                self.i += 1
+                self.region_starts = line.raw == REGION_START
+                continue
+            elif line.kind == "end" or self.vocab.is_footer(line.text):
                 self._close_policy()
                 self.state = "done"
-            elif self.state in ("fields", "policy"):
+            elif self.state in ("fields", "policy", "unknown"):
                 self._in_fields(line)
             else:
                 self._in_text(line)
+            self.region_starts = False
         self._close_policy()
         return self.out
 
+    def _break(self) -> None:
+        """A landmark or labelled region started or ended: whatever section was open ends
+        (the fields region goes on: its labels say where each field is)."""
+        if self.state == "policy":
+            self._close_policy()
+            self.state = "fields"
+        elif self.state == "unknown":
+            self.state = "fields"
+        elif self.state in ("description", "summary", "members"):
+            self.state = "after"
+
     # -- headings ---------------------------------------------------------------------------
-    def _enter_heading(self, section: str, shown: str) -> None:
+    def _enter_heading(self, section: str, line: Line) -> None:
         self._close_policy()
+        shown = line.text
         self.heading, self.heading_section = clean_heading(shown), section
-        self.state = _SECTION_STATES.get(section, "fields")
+        self.state = TEXT_SECTIONS.get(section, "fields")
         if section == "policy_areas":
+            self.state = "policy"
             self.policy_heading = self.heading
         elif section == "member_commitments":
             self.out.member_heading = shown
+        level = line.level if line.kind == "heading" else UNRANKED
+        if self.state in ("description", "summary", "members"):
+            self.section_level = level
+        elif level < UNRANKED:  # a caption or a bare line names its block but has no rank
+            self.heading_level = level
+        self.i += 1
+
+    def _unknown_heading(self, line: Line) -> None:
+        self._close_policy()
+        self.out.unknown_headings.append(line.text)
+        # heading_level stays the last known section's: an unknown section (a carousel's
+        # slides, a related-content block) sets no rank for what follows it.
+        self.heading, self.heading_section = clean_heading(line.text), None
+        self.state = "fields" if self._next_is_label() else "unknown"
         self.i += 1
 
     def _close_policy(self) -> None:
@@ -109,7 +155,7 @@ class _Scanner:
     def _in_fields(self, line: Line) -> None:
         section = self.vocab.heading(line.text)
         if section is not None:
-            self._enter_heading(section, line.text)
+            self._enter_heading(section, line)
             return
         if line.kind not in ("label", "value"):
             glued = self.vocab.split_glued_heading(line.text)
@@ -118,137 +164,105 @@ class _Scanner:
                 return
         if self._take_label(line):
             return
-        if self.state == "policy":
+        if line.kind == "heading":
+            if self._starts_description(line):
+                self._start_description()  # at a sub-heading of the prose
+            else:
+                self._unknown_heading(line)
+        elif self.state == "policy":
             self.policy_lines.append(line)
             self.i += 1
-        elif line.kind == "heading" and self._next_is_label():
-            self.out.unknown_headings.append(line.text)
-            self.heading, self.heading_section = clean_heading(line.text), None
-            self.i += 1
-        elif self.seen_label:
-            self.state = "description"  # no Description heading: the prose starts here
+        elif self.state == "unknown":
+            self.i += 1  # the text of an unknown section belongs to no field
+        elif self.seen_label and not self._labels_follow():
+            self._start_description()
         else:
             self.out.stray_lines.append(line.text)
             self.i += 1
 
     def _split_line(self, line: Line, glued: tuple[str, str]) -> None:
         before, heading = glued
-        replaced = list(self.lines)
-        replaced[self.i : self.i + 1] = [
-            Line(before, line.kind, line.group, line.block, line.soft, line.in_item),
+        raw_before = _raw_without_tail(line.raw, heading) or before
+        self.lines = (
+            *self.lines[: self.i],
+            Line(
+                before,
+                line.kind,
+                line.group,
+                line.block,
+                line.soft,
+                line.in_item,
+                UNRANKED,
+                raw_before,
+            ),
             Line(heading, "heading", -1, line.block, False, False),
-        ]
-        self.lines = tuple(replaced)
+            *self.lines[self.i + 1 :],
+        )
 
     def _take_label(self, line: Line) -> bool:
         found = self._label_of(self.i)
         if found is None:
             return False
-        label, field_key, rest = found
+        label, field_key, rest, rest_raw = found
+        if field_key is None and self.state == "unknown" and line.kind != "label":
+            return False  # "X: y" inside an unknown section is its text, not a field
         start = self.i
         self.i = self._after_group(self.i) if line.kind == "label" else self.i + 1
         value = (
-            [Line(rest, "text", -1, line.block, False, False)] if rest else self._value(field_key)
+            [Line(rest, "text", -1, line.block, False, False, UNRANKED, rest_raw)]
+            if rest
+            else self._value(field_key, line, colon=":" in line.text)
         )
         if field_key is None and not self._plausible_unknown(line):
             self.i = start
             return False
         section = self.vocab.section_of(field_key) if field_key else self.heading_section
-        if self.state == "policy":
+        if self.state in ("policy", "unknown"):
             self._close_policy()
             self.state = "fields"
         self.out.fields.append(RawField(label, field_key, tuple(value), self.heading, section))
         self.seen_label = True
         return True
 
-    def _label_of(self, index: int) -> tuple[str, str | None, str] | None:
-        line = self.lines[index]
-        text = self._group_text(index) if line.kind == "label" else line.text
-        known = self.vocab.match_label_line(text)
-        if known is not None:
-            return known.label, known.field, known.rest
-        if line.kind == "label":
-            return text.rstrip(":").strip(), None, ""
-        match = _UNKNOWN_LABEL.match(text)
-        if match is None or len(match["label"].split()) > _MAX_UNKNOWN_LABEL_WORDS:
-            return None
-        if len(match["rest"]) > _MAX_UNKNOWN_VALUE:
-            return None
-        return match["label"].strip(), None, match["rest"].strip()
+    def _start_description(self) -> None:
+        """No Description heading: the prose after the fields starts here, and it ends at a
+        heading ranked like the section it follows, or higher."""
+        self._close_policy()
+        self.state = "description"
+        self.section_level = self.heading_level
 
-    def _plausible_unknown(self, line: Line) -> bool:
-        """An unknown "X: y" line is a field only among other fields (a dt/th cell always is);
-        otherwise it is the first line of a description that has no heading."""
-        if line.kind == "label":
-            return True
-        if self.i >= len(self.lines):
-            return False
-        following = self.lines[self.i]
-        return self.vocab.heading(following.text) is not None or (
-            self.vocab.match_label_line(following.text) is not None
-        )
-
-    def _group_text(self, index: int) -> str:
-        end = self._after_group(index)
-        return " ".join(line.text for line in self.lines[index:end] if line.text)
-
-    def _after_group(self, index: int) -> int:
-        group = self.lines[index].group
-        end = index + 1
-        while end < len(self.lines) and group != -1 and self.lines[end].group == group:
-            end += 1
-        return end
-
-    def _value(self, field_key: str | None) -> list[Line]:
-        """The value of a label shown with nothing after its colon."""
-        if self.i >= len(self.lines):
-            return []
-        nxt = self.lines[self.i]
-        if nxt.kind == "value":
-            end = self._after_group(self.i)
-            taken = [ln for ln in self.lines[self.i : end] if ln.text]
-            self.i = end
-            return taken
-        if self._is_structure(nxt):
-            return []
-        if nxt.in_item:
-            taken = []
-            while self.i < len(self.lines) and self.lines[self.i].in_item:
-                if self._is_structure(self.lines[self.i]):
-                    break
-                taken.append(self.lines[self.i])
-                self.i += 1
-            return taken
-        if self._value_like(field_key, nxt.text):
-            self.i += 1
-            return [nxt]
-        return []
-
-    def _is_structure(self, line: Line) -> bool:
+    def _starts_description(self, line: Line) -> bool:
+        """An unknown heading ranked below the section it sits in (not the first heading of a
+        new region), over prose and with no label after it, is a sub-heading of a description
+        that has no heading of its own."""
         return (
-            line.kind in ("label", "heading")
-            or self.vocab.heading(line.text) is not None
-            or self.vocab.match_label_line(line.text) is not None
+            self.seen_label
+            and not self.region_starts  # a region's first heading heads the region
+            and self.state != "unknown"
+            and line.level > self.heading_level
+            and not self._next_is_label()
+            and not self._labels_follow()
         )
 
-    def _value_like(self, field_key: str | None, text: str) -> bool:
-        """Whether a line on its own can be the value of the label above it. Closed fields
-        take only what their vocabulary recognises, so the first line of a description that
-        has no heading is never swallowed as a value."""
-        if field_key in self.vocab.closed_fields() or field_key == "ogp_values":
-            return recognises(self.vocab, field_key, text)
-        limit = _MAX_UNKNOWN_VALUE if field_key is None else _MAX_FREE_VALUE
-        return len(text) <= limit and _UNKNOWN_LABEL.match(text) is None
-
-    def _next_is_label(self) -> bool:
-        nxt = self.i + 1
-        return nxt < len(self.lines) and self._label_of(nxt) is not None
-
-    # -- free text regions -------------------------------------------------------------------
     def _in_text(self, line: Line) -> None:
         section = self.vocab.heading(line.text)
-        if section in ("irm_status_summary", "member_commitments") and self.state != "members":
-            self._enter_heading(section, line.text)
+        if line.kind == "heading" and line.level <= self.section_level and self.state != "after":
+            # A heading of the same or higher rank: the section is over.
+            self.state = "after"
+            if section is None:
+                self.out.unknown_headings.append(line.text)
+                self.i += 1
+            return
+        if section in TEXT_SECTIONS and section != "description" and self.state != "members":
+            self._enter_heading(section, line)
+            return
+        if self.state == "after":
+            if section == "description" and not self.out.description:
+                self._enter_heading(section, line)
+                return
+            if section is None and line.kind == "heading" and line.level <= self.section_level:
+                self.out.unknown_headings.append(line.text)  # another section of its rank
+            self.i += 1
             return
         {
             "description": self.out.description,
@@ -258,6 +272,8 @@ class _Scanner:
         self.i += 1
 
 
-def scan_regions(lines: tuple[Line, ...], start: int, vocab: Vocabulary) -> Regions:
+def scan_regions(
+    page: PageText, start: int, vocab: Vocabulary, deadline: Deadline = NO_DEADLINE
+) -> Regions:
     """Regions of the page from the line after the title onwards."""
-    return _Scanner(lines, start, vocab).run()
+    return _Scanner(page, page.lines, start, vocab).run(deadline)

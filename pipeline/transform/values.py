@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from pipeline.records import MISSING_EMPTY, MISSING_UNRECOGNIZED
+from pipeline.transform.htmltext import PIECE
 from pipeline.vocab import Vocabulary, key
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -19,6 +21,10 @@ _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*(\d{4}|\d{2})(?
 _LONE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _MONTH_YEAR = re.compile(r"^(?P<month>[^\W\d_]+\.?)\s+(?P<year>\d{4})$")
 _BULLETS = re.compile(r"\s*[;•○●◦▪]\s*")
+# Between the policy areas of a line of plain text: commas, semicolons, pipes, bullets.
+_AREA_SEPARATORS = re.compile(r"\s*[,;|•·○●◦▪]\s*")
+_SEPARATOR_ONLY = re.compile(r"[\s,;|•·○●◦▪]*")
+
 _REPORT_WORDS = ("report", "review", "informe", "revision", "rapport")
 _MIN_YEAR, _MAX_YEAR = 1990, 2100  # OGP began in 2011; anything outside is not a plan year
 
@@ -33,11 +39,12 @@ class Reading:
 
 
 def undouble(text: str) -> str:
-    """ "Major Major" -> "Major": a value repeated by screen-reader text counts once."""
+    """ "Major Major" -> "Major", "Yes Yes Starred" -> "Yes Starred": a value repeated by
+    screen-reader text counts once (a badge may follow the repeat)."""
     words = text.split()
-    half = len(words) // 2
-    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
-        return " ".join(words[:half])
+    for size in range(len(words) // 2, 0, -1):
+        if words[:size] == words[size : 2 * size]:
+            return " ".join(words[size:])
     return text
 
 
@@ -48,6 +55,12 @@ def _missing(vocab: Vocabulary, text: str) -> Reading | None:
     return Reading(None, reason, "missing") if reason else None
 
 
+# The same few values recur on thousands of pages ("Yes", "Pending IRM Review"): readings are
+# pure functions of (vocabulary, field, text) and immutable, so they are remembered.
+_READINGS = 1 << 14
+
+
+@lru_cache(maxsize=_READINGS)
 def closed(vocab: Vocabulary, field: str, text: str) -> Reading:
     """A closed-vocabulary field; booleans for the Yes/No vocabularies."""
     missing = _missing(vocab, text)
@@ -61,11 +74,13 @@ def closed(vocab: Vocabulary, field: str, text: str) -> Reading:
     return Reading(category, None, "known")
 
 
+@lru_cache(maxsize=_READINGS)
 def free_text(vocab: Vocabulary, text: str) -> Reading:
     missing = _missing(vocab, text)
     return missing if missing is not None else Reading(text, None, "free_text")
 
 
+@lru_cache(maxsize=_READINGS)
 def year(vocab: Vocabulary, text: str) -> Reading:
     missing = _missing(vocab, text)
     if missing is not None:
@@ -108,6 +123,7 @@ class OgpValues:
     leftover: str  # text that matched no known value (reported when not empty)
 
 
+@lru_cache(maxsize=_READINGS)
 def ogp_values(vocab: Vocabulary, text: str) -> OgpValues:
     """Match the four official values as phrases; never split on commas."""
     missing = _missing(vocab, text)
@@ -119,11 +135,13 @@ def ogp_values(vocab: Vocabulary, text: str) -> OgpValues:
     remaining = key(text)
     found: list[tuple[int, str]] = []
     for phrase, canonical in vocab.ogp_value_phrases:
+        if phrase not in remaining:  # a substring test first: most phrases are not there
+            continue
         for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", remaining):
             found.append((match.start(), canonical))
             blank = " " * len(phrase)
             remaining = remaining[: match.start()] + blank + remaining[match.end() :]
-    leftover = " ".join(re.sub(r"[,;/&]|\band\b|\by\b", " ", remaining).split())
+    leftover = " ".join(re.sub(r"[,;/&|•·]|\band\b|\by\b", " ", remaining).split())
     values = tuple(dict.fromkeys(name for _, name in sorted(found)))
     if not values:
         return OgpValues(Reading(None, MISSING_UNRECOGNIZED, "unknown"), (), text.strip())
@@ -152,27 +170,82 @@ def split_names(lines: list[str]) -> list[str]:
     return names
 
 
-def split_policy_areas(lines: list[str]) -> list[str]:
-    areas = (part.strip() for line in lines for part in line.split(","))
+def element_values(raw: str) -> list[str]:
+    """One line's values, one per element: text nodes glued to each other with no space, or
+    with only whitespace or a separator between them, are separate values ("<a>A</a><a>B</a>",
+    "<span>A</span> | <span>B</span>"); a text node continuing after a space is not ("Access
+    to <em>Information</em>")."""
+    values: list[str] = []
+    current = ""
+    for piece in raw.split(PIECE):
+        if not piece:
+            continue
+        if _SEPARATOR_ONLY.fullmatch(piece):
+            values.append(current)
+            current = ""
+        elif current and not current[-1].isspace() and not piece[0].isspace():
+            values.append(current)
+            current = piece
+        else:
+            current += piece
+    values.append(current)
+    return [shown for value in values if (shown := " ".join(value.split()))]
+
+
+def split_policy_areas(raws: list[str]) -> list[str]:
+    """Policy areas: one per element where a line shows them as separate elements (their text
+    is kept whole: "Open Data | Open Contracting" in one link is one area); a line of plain
+    text is split at commas, semicolons, pipes and bullets."""
+    areas: list[str] = []
+    for raw in raws:
+        values = element_values(raw)
+        if len(values) > 1:
+            areas.extend(values)
+        else:
+            areas.extend(part.strip() for value in values for part in _AREA_SEPARATORS.split(value))
     return list(dict.fromkeys(area for area in areas if area))
 
 
-def split_report_titles(lines: list[str]) -> list[str]:
-    """Report titles. One per line (list item or link line); within a line, a comma starts a
-    new title only when the text before it already names a report."""
+def report_like(vocab: Vocabulary, text: str) -> bool:
+    """Whether a line can be (part of) the IRM Report value: it names a report, or says why
+    there is none."""
+    folded = key(text)
+    return any(word in folded for word in _REPORT_WORDS) or _missing(vocab, text) is not None
+
+
+def _names_report(text: str) -> bool:
+    return any(word in key(text) for word in _REPORT_WORDS)
+
+
+def split_report_titles(raws: list[str]) -> list[str]:
+    """Report titles. One per element (link, list item) where a line shows several; in a line
+    of plain text a semicolon, pipe, bullet or comma starts a new title only between two
+    texts that name a report (a title may hold "| Annex" or ", Public Comment Version")."""
     titles: list[str] = []
-    for line in lines:
-        in_line: list[str] = []
-        current = ""
-        for chunk in line.split(","):
-            current = f"{current},{chunk}" if current else chunk
-            if any(word in key(current) for word in _REPORT_WORDS):
-                in_line.append(current.strip())
-                current = ""
-        if current.strip():
-            if in_line:
-                in_line[-1] = f"{in_line[-1]},{current}".strip()
-            else:
-                in_line.append(current.strip())
-        titles.extend(in_line)
+    for raw in raws:
+        values = element_values(raw)
+        if len(values) > 1:
+            titles.extend(values)
+            continue
+        for value in values:
+            titles.extend(_split_named(value))
+    return titles
+
+
+def _split_named(text: str) -> list[str]:
+    """Cut at separators where the text before names a report; a tail that names none stays
+    with the title before it."""
+    parts = re.split(r"(\s*[,;|•·○●◦▪]\s*)", text)
+    titles: list[str] = []
+    current = ""
+    for index in range(0, len(parts), 2):
+        piece = parts[index]
+        separator = parts[index - 1] if index else ""
+        if current and _names_report(current) and _names_report(piece):
+            titles.append(current.strip())
+            current = piece
+        else:
+            current = f"{current}{separator}{piece}"
+    if current.strip():
+        titles.append(current.strip())
     return titles

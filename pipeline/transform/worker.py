@@ -31,7 +31,8 @@ from pipeline.transform.rows import Columns, Provenance, add_page, empty_columns
 
 log = logging.getLogger(__name__)
 
-Parse = Callable[[str, str], ParsedPage]
+# (page bytes, the URL it was served at, its HTTP Content-Type when the store has it)
+Parse = Callable[[bytes, str, str | None], ParsedPage]
 # Where a worker writes which page it is on: [index in the task, time.monotonic() at its start]
 # (CLOCK_MONOTONIC is one clock for every process on the machine). Start -1: no page started.
 PAGE_INDEX, PAGE_START = 0, 1
@@ -107,9 +108,9 @@ def parse_pages(
     for index, page in enumerate(pages):
         on_page(index)
         try:
-            html = store.read_body(page.sha256).decode("utf-8", errors="replace")
-            parsed = parse(html, page.fetched_url)
-        except ParseError as exc:
+            body = store.read_body(page.sha256)
+            parsed = parse(body, page.fetched_url, page.content_type)
+        except ParseError as exc:  # not a commitment page, or beyond the parse limits
             result.failures.append(PageFailure(page.url, str(exc), page.commitment_id))
             continue
         except Exception as exc:
@@ -125,7 +126,7 @@ def parse_pages(
         result.unknowns.extend(
             SeenUnknown(u.kind, u.field, u.text, page.url)
             for u in parsed.unknowns
-            if u.kind in ("heading", "text", "repeated_label")
+            if u.kind in ("heading", "text", "repeated_label", "title_fallback")
         )
         result.parsed += 1
     result.tables, unfit = _tables(columns, spans)

@@ -15,7 +15,7 @@ from pipeline.extract import run_extract
 from pipeline.raw import RawStore
 from pipeline.records import ParsedPage
 from pipeline.schema import DATA_TABLES
-from pipeline.transform import parse_commitment, pool, transform_raw
+from pipeline.transform import parse_page, pool, transform_raw
 from pipeline.transform.faults import ENV, HANG_MARKER, KILL_MARKER
 from pipeline.transform.worker import parse_pages
 from tests.loopback import Demo, fast_config
@@ -103,8 +103,8 @@ def test_rows_that_do_not_fit_the_schema_fail_their_page_not_the_task(
     ids = extracted(demo, tmp_path / "raw", faulty=False)
     odd = demo.site.url_of(ids[3])
 
-    def parse(html: str, url: str) -> ParsedPage:
-        page = parse_commitment(html, url)
+    def parse(body: bytes, url: str, content_type: str | None) -> ParsedPage:
+        page = parse_page(body, url, content_type=content_type)
         if url != odd:
             return page
         # A 10 MB page could list 40,000 commitments: positions are int16 in the schema.
