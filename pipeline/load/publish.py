@@ -123,10 +123,11 @@ def publish(
 def record_unpublished_run(
     run: Mapping[str, object], report: Mapping[str, object], processed_dir: Path
 ) -> None:
-    """A run that did not publish (finish_reason ``refused`` or ``failed``) still gets its
-    ledger line and becomes ``last_run_report.json``; the published data is not touched."""
+    """A run that did not publish (finish_reason ``refused``, ``failed`` or ``interrupted``)
+    still gets its ledger line and becomes ``last_run_report.json``; the published data is not
+    touched."""
     row = run_row(run, finished_at=run.get("finished_at") or utc_now())
-    run_id = _run_id(row, ("refused", "failed"))
+    run_id = _run_id(row, ("refused", "failed", "interrupted"))
     with layout.publish_lock(processed_dir):
         layout.remove_leftovers(processed_dir)
         recover_published_runs(processed_dir, _runs_file(layout.current_run_dir(processed_dir)))
