@@ -16,7 +16,7 @@ import pyarrow as pa
 from pipeline import PARSER_VERSION, __version__
 from pipeline.clock import new_run_id, own_peak_rss_kb, utc_now
 from pipeline.config import Config
-from pipeline.errors import PipelineError, ProcessedCorrupt
+from pipeline.errors import PipelineError, ProcessedCorrupt, RunInterrupted
 from pipeline.exit_codes import exit_code_of_error, exit_code_of_finish, finish_reason_of_error
 from pipeline.extract import FetchSummary, run_extract
 from pipeline.load import (
@@ -25,8 +25,9 @@ from pipeline.load import (
     read_published,
     record_unpublished_run,
 )
-from pipeline.raw import raw_lock
+from pipeline.raw import raw_lock, upgrade_raw
 from pipeline.report import RunReport, field_coverage, summarize_unknowns
+from pipeline.signals import interrupts_raise
 from pipeline.transform import TransformResult, transform_raw
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,25 @@ def _transform_stage(config: Config, report: RunReport) -> TransformResult:
     return result
 
 
+def _extract_stage(config: Config, report: RunReport) -> FetchSummary:
+    with _timed(report, "extract"):
+        fetch = run_extract(config, report.run_id, lock=False)
+    report.stages["extract"] = {
+        k: v for k, v in fetch.to_dict().items() if isinstance(v, int | float)
+    }
+    report.stages["fetch_summary"] = fetch.to_dict()
+    report.fetch_text = fetch.render()
+    report.failures += [
+        {"stage": "extract", "url": f.url, "reason": f.reason} for f in fetch.failed
+    ]
+    if fetch.finish_reason == "interrupted":
+        raise RunInterrupted(
+            "interrupted by a signal during extract: what was fetched is kept in raw/ (the "
+            "next run resumes from it); nothing was published"
+        )
+    return fetch
+
+
 def run_pipeline(
     config: Config,
     *,
@@ -131,7 +151,9 @@ def run_pipeline(
     on_report: Callable[[RunReport], None] | None = None,
 ) -> RunOutcome:
     """Run the job once. Raises PipelineError subclasses for runs that publish nothing, after
-    recording their report; returns the outcome (published or partial) otherwise."""
+    recording their report; returns the outcome (published or partial) otherwise. SIGINT or
+    SIGTERM during extract or transform ends it as RunInterrupted: nothing published, what was
+    fetched kept in raw/ (during load, the default handling: the publish is atomic)."""
     started = utc_now()
     report = RunReport(
         new_run_id(started), started.isoformat(), config.fetch.base_url if fetch_pages else None
@@ -140,18 +162,12 @@ def run_pipeline(
     result: TransformResult | None = None
     with raw_lock(config.raw_dir):
         try:
-            if fetch_pages:
-                with _timed(report, "extract"):
-                    fetch = run_extract(config, report.run_id, lock=False)
-                report.stages["extract"] = {
-                    k: v for k, v in fetch.to_dict().items() if isinstance(v, int | float)
-                }
-                report.stages["fetch_summary"] = fetch.to_dict()
-                report.fetch_text = fetch.render()
-                report.failures += [
-                    {"stage": "extract", "url": f.url, "reason": f.reason} for f in fetch.failed
-                ]
-            result = _transform_stage(config, report)
+            with interrupts_raise():
+                if fetch_pages:
+                    fetch = _extract_stage(config, report)
+                else:
+                    upgrade_raw(config.raw_dir)  # an older raw/ is migrated, as extract would
+                result = _transform_stage(config, report)
             partial = bool(report.failures)
             report.finish_reason = "partial" if partial else "published"
             report.exit_code = exit_code_of_finish(report.finish_reason)

@@ -11,9 +11,9 @@ functions that answer a question about a URL answer "no" for one that cannot be 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
-import ipaddress
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from pipeline.ids import COMMITMENT_ID, MEMBER_SLUG

@@ -12,7 +12,8 @@ from pipeline.config import FetchConfig
 
 
 def http_client(config: FetchConfig, connections: int = 1) -> httpx.AsyncClient:
-    headers = {"User-Agent": config.user_agent}
+    # gzip or deflate only: the fetcher decodes them itself, under the size cap (decoding.py).
+    headers = {"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"}
     if config.from_header:
         headers["From"] = config.from_header
     return httpx.AsyncClient(

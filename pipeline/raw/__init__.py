@@ -20,7 +20,7 @@ file), ``lock``.
 from pipeline.raw.bodies import BodyMeta, BodyRef
 from pipeline.raw.lock import raw_lock
 from pipeline.raw.state import DocumentState, FetchRecord, PageKey, PageState, StateDB
-from pipeline.raw.store import RawStore, StoredPage
+from pipeline.raw.store import RawStore, StoredPage, upgrade_raw
 
 __all__ = [
     "BodyMeta",
@@ -33,4 +33,5 @@ __all__ = [
     "StateDB",
     "StoredPage",
     "raw_lock",
+    "upgrade_raw",
 ]

@@ -60,7 +60,10 @@ def database_access(path: Path) -> Iterator[None]:
         name = getattr(exc, "sqlite_errorname", "") or ""
         if name.startswith("SQLITE_FULL") or "disk is full" in str(exc):
             raise RawStoreFull(full_message(path.parent, exc)) from exc
-        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or type(exc) is sqlite3.DatabaseError:
+        if (
+            name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+            or type(exc) is sqlite3.DatabaseError
+        ):
             raise StateDamaged(damaged_message(path, exc)) from exc
         if name.startswith("SQLITE_IOERR"):
             raise RawStoreError(f"cannot read or write {path}: {exc}") from exc

@@ -268,6 +268,15 @@ class StateDB:
         return not same
 
     @_guarded
+    def record_discoveries(self, sha256: str, entries: list[str]) -> None:
+        """What discovery found in a stored body, recorded after the fact."""
+        with self._conn:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO discoveries (sha256, entries) VALUES (?,?)",
+                (sha256, zlib.compress(json.dumps(entries).encode(), 6)),
+            )
+
+    @_guarded
     def record_body(self, body: BodyRef, now: datetime) -> None:
         """A stored body no row names yet (the state rebuilt from the bodies)."""
         with self._conn:

@@ -13,8 +13,8 @@ import sqlite3
 from pathlib import Path
 
 from pipeline.errors import RawStoreVersion, StateDamaged
-from pipeline.raw.migrations import SCHEMA_VERSION, migrate, plan
 from pipeline.raw.failures import damaged_message, database_access, file_writes
+from pipeline.raw.migrations import SCHEMA_VERSION, migrate, plan
 
 DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

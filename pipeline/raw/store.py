@@ -119,3 +119,12 @@ class RawStore:
     def body_intact(self, sha256: str, stored_size: int | None) -> bool:
         """One stat: the body file is there with its recorded size (see ``BodyFiles.intact``)."""
         return self.bodies.intact(sha256, stored_size)
+
+
+def upgrade_raw(raw_dir: Path) -> None:
+    """Migrate the raw store in ``raw_dir`` to this version if it is older (a writer's open
+    does it); nothing happens to a folder without a state database. The caller holds the
+    raw/ lock."""
+    if (Path(raw_dir) / STATE_FILE).exists():
+        with RawStore(raw_dir, writable=True):
+            pass

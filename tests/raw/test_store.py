@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -53,7 +52,7 @@ def test_an_altered_body_is_detected_moved_aside_and_replaced_by_the_next_write(
         path = store.body_path(page.sha256)
         other = store.write_body(b"<html>two</html>")
         store.body_path(other.sha256).replace(path)  # whole, but another body's bytes
-        with pytest.raises(StoreCorrupt, match="does not hash.*moved to"):
+        with pytest.raises(StoreCorrupt, match=r"does not hash.*moved to"):
             store.read_body(page.sha256)
         assert not path.exists() and len(list(damaged.iterdir())) == 1
         store.write_body(b"<html>one</html>")  # the next fetch of that page writes it again

@@ -62,8 +62,8 @@ def v1_store(raw: Path) -> dict[str, str]:
             path = raw / "bodies" / sha[name][:2] / f"{sha[name]}.zst"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(codec.compress(body, asbytes=True))
-            conn.execute("INSERT INTO bodies VALUES (?,?,?,?)",
-                         (sha[name], len(body), path.stat().st_size, "2025-01-01T00:00:00+00:00"))  # fmt: skip
+            row = (sha[name], len(body), path.stat().st_size, "2025-01-01T00:00:00+00:00")
+            conn.execute("INSERT INTO bodies VALUES (?,?,?,?)", row)
         for cid, name, etag in [("MN0002", "page", '"café"'), ("MN0003", "other", '"e3"')]:
             conn.execute(
                 "INSERT INTO pages VALUES (?,?,?,?,'ok',200,?,?,?,?,?,?,?,?,1,NULL)",
@@ -113,7 +113,7 @@ def test_a_reader_asks_for_a_writer_to_migrate_and_changes_nothing(tmp_path: Pat
     raw = tmp_path / "raw"
     v1_store(raw)
     before = snapshot(raw)
-    with pytest.raises(RawStoreVersion, match="older version.*extract or refresh migrates"):
+    with pytest.raises(RawStoreVersion, match=r"older version.*extract or refresh migrates"):
         RawStore(raw).open()
     after = snapshot(raw)
     # A read-only SQLite connection leaves its (empty) log and shared-memory index behind; the
@@ -142,7 +142,7 @@ def test_a_migration_that_fails_is_rolled_back(tmp_path: Path) -> None:
     v1_store(raw)
     with closing(sqlite3.connect(raw / "state.sqlite")) as conn, conn:
         conn.execute("ALTER TABLE pages ADD COLUMN content_type TEXT")  # the step will clash
-    with pytest.raises(RawStoreVersion, match="failed.*rolled back"):
+    with pytest.raises(RawStoreVersion, match=r"failed.*rolled back"):
         RawStore(raw, writable=True).open()
     assert version_of(raw / "state.sqlite") == "1"
     with closing(sqlite3.connect(raw / "state.sqlite")) as conn:
@@ -216,6 +216,8 @@ def test_bodies_of_an_older_version_are_attributed_by_their_canonical_link(tmp_p
         (restored,) = store.current_pages()
         assert store.db.discoveries(sha["page"]) is None
     assert (restored.url, restored.sha256, restored.content_type) == (
-        URL.replace("MN0002", "MN0009"), digest, None
+        URL.replace("MN0002", "MN0009"),
+        digest,
+        None,
     )
     assert json.loads(json.dumps(restored.fetch_run_id)) == "rebuilt-from-bodies"
