@@ -98,6 +98,9 @@ class Crawl:
     async def _phases(
         self, start_urls: list[str], seeds: list[CommitmentRef], sitemaps: list[str]
     ) -> None:
+        # Known pages join the frontier first: a run stopped even before robots.txt is read
+        # (a signal, the --max-runtime window) still knows which pages it did not reach.
+        seed_urls = [url for ref in seeds if (url := self.frontier.offer_commitment(ref))]
         policy = await read_robots(self.ctx)
         self.policy_decision = policy.decision
         check_crawl_delay(policy, self.config)
@@ -115,7 +118,7 @@ class Crawl:
                 await self._drain()
                 deferred, self._deferred = self._deferred, None
                 self.put_all(deferred)
-            self._put_seeds(seeds)
+            self.put_all([task("commitment", url) for url in seed_urls])
             self._put_start_pages(start_urls)
             await self._drain()
             if self.config.probe_ids:
@@ -125,12 +128,6 @@ class Crawl:
             for worker in workers:
                 worker.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
-
-    def _put_seeds(self, seeds: list[CommitmentRef]) -> None:
-        for ref in seeds:
-            url = self.frontier.offer_commitment(ref)
-            if url is not None:
-                self.put(task("commitment", url))
 
     def _put_start_pages(self, start_urls: list[str]) -> None:
         for url in start_urls:

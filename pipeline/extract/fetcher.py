@@ -23,6 +23,7 @@ import httpx
 from pipeline.clock import utc_now
 from pipeline.config import FetchConfig
 from pipeline.errors import FetchGaveUp, RefusedResponse, TransientFetchError
+from pipeline.extract.client import ClientPool, conditional_headers, raw_header
 from pipeline.extract.decoding import BodyDecoder
 from pipeline.extract.ratelimit import HostThrottle
 from pipeline.extract.retry import (
@@ -33,7 +34,7 @@ from pipeline.extract.retry import (
     retry_policy,
 )
 from pipeline.extract.summary import Tally
-from pipeline.urls import on_allowed_host, site_root
+from pipeline.urls import on_allowed_host, site_root, split_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -76,9 +77,7 @@ class Fetcher:
         # One client (one kept-alive connection) per connection allowed: httpcore scans every
         # connection of a pool on each request, so small pools cost less CPU than one shared
         # pool. A request holds a client only while it is sent and answered.
-        self._clients: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
-        for client in clients:
-            self._clients.put_nowait(client)
+        self._clients = ClientPool(clients)
         self.config = config
         self.throttle = throttle
         self.tally = tally
@@ -133,6 +132,8 @@ class Fetcher:
             if isinstance(answer, Fetched):
                 return answer
             url = answer  # a redirect: follow it only within the allowed hosts
+            if split_url(url) is None:
+                raise RefusedResponse(f"redirect to an invalid URL {url!r} refused")
             if not on_allowed_host(url, self.config.base_url):
                 raise RefusedResponse(f"off-site redirect to {url} refused")
 
@@ -145,13 +146,13 @@ class Fetcher:
     async def _request(
         self, url: str, expect: Expect, validators: tuple[str | None, str | None], method: str
     ) -> Fetched | str:
-        headers = _conditional_headers(validators)
+        headers = conditional_headers(validators)
         if expect.html_only:
             headers[b"Accept"] = _ACCEPT_HTML
         outcome = "reset"  # what requests_by_status records for this request
         # The connection first, then the turn: a turn is never spent waiting for a connection,
         # so the gap between request starts holds.
-        client = await self._clients.get()
+        client = await self._clients.acquire()
         try:
             ticket = await self.throttle.wait_turn()
             async with asyncio.timeout(self.config.request_deadline_s):
@@ -179,7 +180,7 @@ class Fetcher:
             outcome = "refused"
             raise RefusedResponse(f"cannot request {url!r}: {exc}") from exc
         finally:
-            self._clients.put_nowait(client)
+            self._clients.release(client)
             self.tally.requests_by_status[outcome] += 1
 
     async def _handle(self, response: httpx.Response, expect: Expect, ticket: int) -> Fetched | str:
@@ -202,11 +203,11 @@ class Fetcher:
         return Fetched(
             status=status,
             url=str(response.url),
-            etag=_raw_header(response, b"etag"),
-            last_modified=_raw_header(response, b"last-modified"),
+            etag=raw_header(response, b"etag"),
+            last_modified=raw_header(response, b"last-modified"),
             body=body if response.request.method == "GET" else None,
             attempts=1,
-            content_type=_raw_header(response, b"content-type") if body is not None else None,
+            content_type=raw_header(response, b"content-type") if body is not None else None,
         )
 
     def _slow_down_if_asked(self, response: httpx.Response, ticket: int) -> float | None:
@@ -268,35 +269,3 @@ def _redirect_target(response: httpx.Response) -> str:
         return str(response.url.join(location))
     except (httpx.InvalidURL, ValueError) as exc:
         raise RefusedResponse(f"redirect to an invalid URL {location!r} refused: {exc}") from exc
-
-
-def _raw_header(response: httpx.Response, name: bytes) -> str | None:
-    """A header's bytes as latin-1 text (one character per byte: a lossless round trip)."""
-    for key, value in response.headers.raw:
-        if key.lower() == name:
-            return value.decode("latin-1")
-    return None
-
-
-def _header_bytes(value: str | None) -> bytes | None:
-    """A stored validator back to the exact bytes received; None for one that cannot be sent
-    (stored by an older version as decoded text, or holding control characters)."""
-    if not value:
-        return None
-    try:
-        raw = value.encode("latin-1")
-    except UnicodeEncodeError:
-        return None
-    if any((byte < 0x20 and byte != 0x09) or byte == 0x7F for byte in raw):
-        return None
-    return raw
-
-
-def _conditional_headers(validators: tuple[str | None, str | None]) -> dict[bytes, bytes]:
-    etag, last_modified = (_header_bytes(v) for v in validators)
-    headers: dict[bytes, bytes] = {}
-    if etag:
-        headers[b"If-None-Match"] = etag
-    if last_modified:
-        headers[b"If-Modified-Since"] = last_modified
-    return headers
