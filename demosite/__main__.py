@@ -41,7 +41,7 @@ def run_serve(args: argparse.Namespace) -> int:
     chaos = None
     if args.fault_429 or args.fault_503:
         chaos = RandomFaults(args.fault_429, args.fault_503, args.retry_after, args.seed)
-    limit = RateLimit(args.rate_limit) if args.rate_limit else None
+    limit = RateLimit(args.rate_limit, args.limit_retry_after) if args.rate_limit else None
     serve_until_stopped(
         site, host=args.host, port=args.port, latency_s=args.latency, gzip_bodies=args.gzip,
         random_faults=chaos, rate_limit=limit,
@@ -71,6 +71,7 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     serve.add_argument(
         "--rate-limit", type=float, help="accept at most R requests per second, 429 the rest"
     )
+    serve.add_argument("--limit-retry-after", help="Retry-After of the rate limit's 429s")
     serve.set_defaults(handler=run_serve)
 
 

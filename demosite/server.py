@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 import signal
 import sys
 import threading
@@ -310,6 +311,6 @@ async def _serve_until_stopped(app: App, options: dict[str, object]) -> None:
         loop.add_signal_handler(signum, stop.set)
     await stop.wait()
     await server.close()
-    traffic = server.traffic
-    print(f"served {server.requests_served} requests: {traffic.limited} refused by the rate "
-          f"limit, {traffic.faulted} random faults", file=sys.stderr, flush=True)  # fmt: skip
+    # One JSON line on stderr: what the traffic modes did (the benchmarks read it).
+    summary = {"requests": server.requests_served, **server.traffic.summary()}
+    print(json.dumps(summary), file=sys.stderr, flush=True)

@@ -64,10 +64,13 @@ class FetchConfig:
     # page takes well under a second; 120 s also lets the largest body allowed (10 MiB)
     # through a 1 Mbit/s path.
     request_deadline_s: float = 120.0
-    # Five attempts with exponential backoff span about a minute: enough to ride out a restart
-    # or a deploy, short enough that a broken page does not hold up a nightly run.
-    max_attempts: int = 5
-    backoff_base_s: float = 2.0  # first retry after ~2 s, then 4, 8, 16 (with jitter)
+    # Six attempts with exponential backoff span about half a minute: enough to ride out a
+    # restart or a deploy, short enough that a broken page does not hold up a nightly run.
+    max_attempts: int = 6
+    # First retry after 1-2 s, then 2-3, 4-5, 8-9, 16-17 (with jitter): a lone 5xx is usually
+    # over within a second, and a longer first wait held up whole phases of the crawl (the
+    # next phase starts when the last page of this one is done; see BENCHMARKS.md, throttle).
+    backoff_base_s: float = 1.0
     backoff_max_s: float = 60.0  # no single backoff wait longer than a minute
     # A Retry-After beyond five minutes is treated as "not tonight": we wait at most this long,
     # then count the attempt; the page is retried by the next run.

@@ -28,7 +28,7 @@ from pipeline.config import FetchConfig
 from pipeline.errors import RawStoreError, RobotsDisallowed
 from pipeline.extract.commitment_pages import fetch_commitment, record_failed_page
 from pipeline.extract.discovery.links import crawl_page
-from pipeline.extract.discovery.probe import first_probes, probe_next_id
+from pipeline.extract.discovery.probe import first_probes, probe_id
 from pipeline.extract.discovery.sitemaps import read_sitemap, sitemap_tasks
 from pipeline.extract.progress import Progress
 from pipeline.extract.robots import check_crawl_delay, read_robots
@@ -44,7 +44,7 @@ STEPS: dict[str, Step] = {
     "sitemap": read_sitemap,
     "commitment": fetch_commitment,
     "page": crawl_page,
-    "probe": probe_next_id,
+    "probe": probe_id,
 }
 # Errors after which nothing more can be recorded: the run stops (exit 4 with the message).
 FATAL = (RawStoreError, sqlite3.Error, MemoryError)
@@ -122,7 +122,7 @@ class Crawl:
             self._put_start_pages(start_urls)
             await self._drain()
             if self.config.probe_ids:
-                self.put_all(first_probes(self.frontier))
+                self.put_all(first_probes(self.frontier, self.config.probe_misses))
                 await self._drain()
         finally:
             for worker in workers:

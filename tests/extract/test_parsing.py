@@ -18,6 +18,7 @@ from pipeline.extract.ratelimit import (
     BACKOFF_FACTOR,
     CROWDED_SHARE,
     CROWDED_WINDOW,
+    MIN_CUT_INTERVAL_S,
     RECOVERY_SUCCESSES,
     HostThrottle,
 )
@@ -176,8 +177,11 @@ def test_a_cut_keeps_70_percent_once_per_episode_and_successes_bring_the_rate_ba
     throttle.slow_down(503, None, ticket=0)
     assert throttle.delay == pytest.approx(1 / BACKOFF_FACTOR) and throttle.slowdowns == 1
     throttle.slow_down(503, None, ticket=0)  # sent before the cut: the same episode
+    clock.now += MIN_CUT_INTERVAL_S / 2
+    throttle.slow_down(429, None, ticket=1)  # sent after it, but within its second: the same
     assert throttle.slowdowns == 1
-    throttle.slow_down(429, None, ticket=1)  # sent after it: the server still says too much
+    clock.now += MIN_CUT_INTERVAL_S
+    throttle.slow_down(429, None, ticket=1)  # later: the server still says too much
     assert throttle.rate == pytest.approx(BACKOFF_FACTOR**2) and throttle.slowdowns == 2
     for _ in range(RECOVERY_SUCCESSES):
         clock.now += throttle.delay
@@ -189,9 +193,25 @@ def test_a_cut_keeps_70_percent_once_per_episode_and_successes_bring_the_rate_ba
     assert throttle.delay == 1.0 and throttle.rate is None  # back, never below the configured
 
 
+def test_a_burst_into_a_rate_limit_is_cut_to_below_what_the_server_let_through() -> None:
+    clock = FakeClock()
+    throttle = HostThrottle("h", 0.0, max_delay_s=30.0, clock=clock)
+    for _ in range(20):  # a limit of 20 a second let the start of a burst through ...
+        clock.now += 0.01
+        throttle.success(ticket=0)
+    throttle.slow_down(429, None, ticket=0)  # ... a lone 429 this early looks like a fault:
+    assert throttle.rate == pytest.approx(20 / 0.19 * BACKOFF_FACTOR)  # a mild cut
+    for _ in range(CROWDED_WINDOW):  # then every request sent after the cut is refused
+        clock.now += 0.01
+        throttle.slow_down(429, None, ticket=1)
+    assert throttle.rate == pytest.approx(20 * BACKOFF_FACTOR)  # not lower: no cascade
+
+
 def test_cuts_stop_at_the_slowest_pace() -> None:
-    throttle = HostThrottle("h", 1.0, max_delay_s=5.0, clock=FakeClock())
+    clock = FakeClock()
+    throttle = HostThrottle("h", 1.0, max_delay_s=5.0, clock=clock)
     for ticket in range(20):
+        clock.now += MIN_CUT_INTERVAL_S
         throttle.slow_down(503, None, ticket)
     assert throttle.delay == 5.0
 
@@ -207,22 +227,17 @@ def test_a_retry_after_answer_cuts_the_rate_only_when_such_answers_are_frequent(
     assert throttle.slowdowns == 1 and throttle.delay == pytest.approx(0.5 / BACKOFF_FACTOR)
 
 
-def test_an_unthrottled_host_is_cut_from_the_rate_it_was_getting() -> None:
+def test_a_fault_in_a_quiet_phase_cuts_from_what_the_busy_phase_showed() -> None:
     clock = FakeClock()
-
-    async def sleep(seconds: float) -> None:
-        clock.now += seconds
-
-    async def hundred_per_second() -> HostThrottle:
-        throttle = HostThrottle("h", 0.0, max_delay_s=30.0, clock=clock, sleep=sleep)
-        for _ in range(50):
-            await throttle.wait_turn()
-            clock.now += 0.01
-        throttle.slow_down(503, None, ticket=0)
-        return throttle
-
-    throttle = asyncio.run(hundred_per_second())
-    assert throttle.rate == pytest.approx(100 * BACKOFF_FACTOR, rel=0.05)
+    throttle = HostThrottle("h", 0.0, max_delay_s=30.0, clock=clock)
+    for _ in range(300):  # a busy second: the site answered 300 requests
+        clock.now += 1 / 300
+        throttle.success(ticket=0)
+    for _ in range(40):  # then the crawl asks for little (ID probes, one by one)
+        clock.now += 0.1
+        throttle.success(ticket=0)
+    throttle.slow_down(503, None, ticket=0)
+    assert throttle.rate == pytest.approx(300 * BACKOFF_FACTOR, rel=0.02)
 
 
 def test_wait_turn_spaces_requests_by_the_current_gap() -> None:
