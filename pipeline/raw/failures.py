@@ -5,6 +5,8 @@ and exits 4; nothing here is a per-page failure."""
 from __future__ import annotations
 
 import errno
+import os
+import resource
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +17,9 @@ from pipeline.errors import RawStoreError, RawStoreFull, StateDamaged
 # Errors that mean "no room": the disk or the user's quota is full, or a file size limit
 # (RLIMIT_FSIZE) is reached.
 _NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+# Less free than this, or this close to a file size limit, and a write error is taken to be
+# for lack of room: SQLite grows its files by a few pages (4 KiB each) at a time.
+_NEARLY_FULL_BYTES = 1024 * 1024
 REBUILD_COMMAND = "python -m pipeline rebuild-state --raw-dir"
 
 
@@ -66,5 +71,24 @@ def database_access(path: Path) -> Iterator[None]:
         ):
             raise StateDamaged(damaged_message(path, exc)) from exc
         if name.startswith("SQLITE_IOERR"):
+            if no_room_left(path):
+                raise RawStoreFull(full_message(path.parent, exc)) from exc
             raise RawStoreError(f"cannot read or write {path}: {exc}") from exc
         raise
+
+
+def no_room_left(path: Path) -> bool:
+    """Whether an I/O error writing this database (SQLite does not say which) is for lack of
+    room: its file system nearly full, or the database or its log at the process's file size
+    limit."""
+    try:
+        disk = os.statvfs(path.parent)
+    except OSError:
+        return False
+    if disk.f_bavail * disk.f_frsize < _NEARLY_FULL_BYTES:
+        return True
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit == resource.RLIM_INFINITY:
+        return False
+    sizes = [p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
+    return any(size + _NEARLY_FULL_BYTES > limit for size in sizes)
