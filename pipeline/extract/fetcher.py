@@ -225,7 +225,12 @@ class Fetcher:
         if expect.html_only and content_type not in HTML_TYPES:
             raise RefusedResponse(f"not HTML: Content-Type {content_type or 'missing'}")
         declared = response.headers.get("content-length")
-        too_long = declared and declared.isdigit() and int(declared) > expect.max_bytes
+        too_long = (
+            declared
+            and declared.isascii()
+            and declared.isdigit()
+            and (int(declared) > expect.max_bytes)
+        )
         if too_long and not expect.truncate:
             raise RefusedResponse(f"body of {declared} bytes is over the {expect.max_bytes} cap")
         decoder = BodyDecoder(

@@ -39,7 +39,7 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is True too, and float() refuses it
         return float(value)
     try:
         when = parsedate_to_datetime(value)

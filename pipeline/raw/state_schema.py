@@ -98,7 +98,7 @@ def _checked_version(conn: sqlite3.Connection, path: Path) -> int:
         row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     except sqlite3.OperationalError as exc:  # no meta table: not a state database of ours
         raise sqlite3.DatabaseError(f"no schema version ({exc})") from exc
-    if row is None or not str(row[0]).isdigit():
+    if row is None or not (str(row[0]).isascii() and str(row[0]).isdigit()):
         raise RawStoreVersion(
             f"{path}: no readable schema version ({row and row[0]!r}); this is not a raw store "
             "this pipeline wrote. Nothing was changed."

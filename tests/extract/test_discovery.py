@@ -173,7 +173,10 @@ def test_spanish_run_fetches_es_pages(tmp_path: Path) -> None:
     assert all(path.startswith("/es/") for path in paths)
 
 
-@pytest.mark.parametrize("bad", ["mongolia;MN0001", "not a line", "mongolia,MN01"])
+@pytest.mark.parametrize(
+    "bad",
+    ["mongolia;MN0001", "not a line", "mongolia,MN01", "http://[::1/members/x/commitments/AB0001/"],
+)
 def test_bad_seed_lines_are_config_errors(tmp_path: Path, bad: str) -> None:
     seed = tmp_path / "seed.txt"
     seed.write_text(f"mongolia,MN0001\n{bad}\n")

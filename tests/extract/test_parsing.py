@@ -147,6 +147,8 @@ def test_seed_file_accepts_urls_pairs_csv_exports_and_a_header(tmp_path: Path) -
         ("Sat, 01 Mar 2025 11:00:00 GMT", 0.0),  # in the past: no wait
         ("soon", None),
         ("-5", None),
+        ("\u00b2", None),  # "²": a digit to str.isdigit, not to float()
+        ("\u0661\u0662\u0660", None),  # Arabic-Indic 120
         (None, None),
     ],
 )
