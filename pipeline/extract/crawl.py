@@ -6,7 +6,9 @@
    the sitemaps lead to (commitment pages, member pages).
 4. ID probes past the highest known ID of every member series, and the pages they find.
 
-Each phase runs until the queue is empty. ``--max-pages`` stops taking new pages. A signal
+Each phase runs until the queue is empty; the ID probes start once the pages left are only
+waiting out a retry (those finish meanwhile, and a page they add moves its series' probes on).
+``--max-pages`` stops taking new pages. A signal
 (SIGINT/SIGTERM) or the end of the ``--max-runtime`` window stops everything at once: requests
 in flight, throttle waits and backoffs are cancelled, what was stored stays. An unexpected
 error while handling one task fails that task's URL (recorded with the reason) and the crawl
@@ -28,12 +30,13 @@ from pipeline.config import FetchConfig
 from pipeline.errors import RawStoreError, RobotsDisallowed
 from pipeline.extract.commitment_pages import fetch_commitment, record_failed_page
 from pipeline.extract.discovery.links import crawl_page
-from pipeline.extract.discovery.probe import first_probes, probe_id
+from pipeline.extract.discovery.probe import first_probes, probe_id, window
 from pipeline.extract.discovery.sitemaps import read_sitemap, sitemap_tasks
 from pipeline.extract.progress import Progress
 from pipeline.extract.robots import check_crawl_delay, read_robots
 from pipeline.extract.steps import StepContext
 from pipeline.extract.tasks import Task, task
+from pipeline.ids import id_prefix
 from pipeline.urls import CommitmentRef, commitment_url, parse_member_url
 
 log = logging.getLogger("pipeline.extract")
@@ -70,6 +73,10 @@ class Crawl:
         self._crashed = asyncio.Event()
         self._stop = asyncio.Event()  # a signal, or the --max-runtime window closing
         self._deferred: list[Task] | None = None
+        self._busy = 0  # tasks being handled by a worker
+        self._changed = asyncio.Event()  # set when _busy or the fetcher's retry waits change
+        self._probing = False
+        ctx.fetcher.on_wait_change = self._changed.set
 
     async def run(
         self, start_urls: list[str], seeds: list[CommitmentRef], sitemaps: list[str]
@@ -120,10 +127,11 @@ class Crawl:
                 self.put_all(deferred)
             self.put_all([task("commitment", url) for url in seed_urls])
             self._put_start_pages(start_urls)
-            await self._drain()
             if self.config.probe_ids:
+                await self._drain(until_only_retries=True)
+                self._probing = True
                 self.put_all(first_probes(self.frontier, self.config.probe_misses))
-                await self._drain()
+            await self._drain()
         finally:
             for worker in workers:
                 worker.cancel()
@@ -150,8 +158,11 @@ class Crawl:
         for item in items:
             self.put(item)
 
-    async def _drain(self) -> None:
-        joined = asyncio.create_task(self.queue.join())
+    async def _drain(self, *, until_only_retries: bool = False) -> None:
+        """Wait until every queued task is done (or, ``until_only_retries``, until the tasks
+        not done are all waiting out a retry). Re-raises what stopped a worker for good."""
+        done = self._only_retries_left() if until_only_retries else self.queue.join()
+        joined = asyncio.create_task(done)
         crashed = asyncio.create_task(self._crashed.wait())
         try:
             await asyncio.wait({joined, crashed}, return_when=asyncio.FIRST_COMPLETED)
@@ -162,9 +173,15 @@ class Crawl:
         if self._failure is not None:
             raise self._failure
 
+    async def _only_retries_left(self) -> None:
+        while self.queue.qsize() or self._busy > self.ctx.fetcher.retry_waits:
+            self._changed.clear()
+            await self._changed.wait()
+
     async def _worker(self) -> None:
         while True:
             item = await self.queue.get()
+            self._busy += 1
             try:
                 if not self._skip(item):
                     self.put_all(await self._step(item))
@@ -178,6 +195,8 @@ class Crawl:
                     self._fail_run(fatal)
                     return
             finally:
+                self._busy -= 1
+                self._changed.set()
                 self.queue.task_done()
 
     def _fail_run(self, exc: BaseException) -> None:
@@ -218,6 +237,10 @@ class Crawl:
         follow = await STEPS[item.kind](self.ctx, item)
         if item.kind == "commitment":
             self._page_done(item)
+            if self._probing:  # a page that came late may move its series' probes on
+                ref = self.frontier.refs[item.url]
+                prefix = id_prefix(ref.commitment_id)
+                follow += window(self.frontier, ref.member_slug, prefix, self.config.probe_misses)
         return follow
 
     def _page_done(self, item: Task) -> None:

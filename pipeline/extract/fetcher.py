@@ -82,6 +82,8 @@ class Fetcher:
         self.throttle = throttle
         self.tally = tally
         self.allowed = allowed  # robots.txt; replaced once robots.txt is read
+        self.retry_waits = 0  # fetches now waiting out a backoff or a Retry-After
+        self.on_wait_change: Callable[[], None] = lambda: None
 
     async def fetch(
         self,
@@ -95,7 +97,7 @@ class Fetcher:
         be fetched (after every attempt, or at once for refusals)."""
         attempts = 0
         try:
-            async for attempt in retry_policy(self.config, self._count_retry):
+            async for attempt in retry_policy(self.config, self._count_retry, self._wait):
                 with attempt:
                     attempts = attempt.retry_state.attempt_number
                     fetched = await self._attempt(url, expect, validators, method)
@@ -107,6 +109,17 @@ class Fetcher:
         except RefusedResponse as exc:
             raise FetchGaveUp(str(exc), attempts, exc.status) from exc
         raise AssertionError("the retry policy ended without an outcome")  # pragma: no cover
+
+    async def _wait(self, seconds: float) -> None:
+        """The wait before a retry, counted (the crawl may move on to its next phase while
+        fetches only wait)."""
+        self.retry_waits += 1
+        self.on_wait_change()
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            self.retry_waits -= 1
+            self.on_wait_change()
 
     def _count_retry(self, error: TransientFetchError, wait_s: float) -> None:
         self.tally.retries_by_reason[error.reason] += 1

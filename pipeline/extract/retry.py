@@ -9,8 +9,9 @@ redirect, redirect loop, oversize body, not HTML, robots.txt).
 
 from __future__ import annotations
 
+import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
@@ -67,7 +68,9 @@ def wait_s(config: FetchConfig, state: RetryCallState) -> float:
 
 
 def retry_policy(
-    config: FetchConfig, on_retry: Callable[[TransientFetchError, float], None]
+    config: FetchConfig,
+    on_retry: Callable[[TransientFetchError, float], None],
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> AsyncRetrying:
     """Attempts for one URL: ``max_attempts`` tries with ``wait_s`` between them. The wait is
     an asyncio sleep: a stopping run cancels it at once."""
@@ -82,5 +85,6 @@ def retry_policy(
         wait=lambda state: wait_s(config, state),
         retry=retry_if_exception_type(TransientFetchError),
         before_sleep=before_sleep,
+        sleep=sleep,
         reraise=True,
     )

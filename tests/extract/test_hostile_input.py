@@ -15,7 +15,9 @@ from demosite.server import serve_in_thread
 from demosite.site import SITEMAP_INDEX, Site
 from pipeline.cli import main
 from pipeline.exit_codes import EXIT_OK, EXIT_PARTIAL
-from pipeline.extract import FetchSummary, run_extract
+from pipeline.extract import FetchSummary, crawl, run_extract
+from pipeline.extract.steps import StepContext
+from pipeline.extract.tasks import Task
 from pipeline.raw import RawStore
 from pipeline.urls import on_allowed_host
 from tests.loopback import Demo, demo_site, fast_config, page_rows
@@ -182,3 +184,28 @@ def test_a_run_with_hostile_links_exits_3_from_the_cli(demo: Demo, tmp_path: Pat
     code = main(["extract", "--base-url", demo.url, "--raw-dir", str(tmp_path), "--delay", "0",
                  "--no-sitemaps", "--no-probe", "--no-progress"])  # fmt: skip
     assert code == EXIT_PARTIAL
+
+
+def test_an_unexpected_error_in_one_task_fails_that_url_alone(
+    demo: Demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No site input left that crashes a step (each case above is handled on purpose), so a
+    # step is made to fail for two URLs to show what the crawl does with any future bug.
+    member, page = demo.url + "/members/bulgaria/", demo.url + demo.path("MN0002")
+    real = dict(crawl.STEPS)
+
+    async def buggy(ctx: StepContext, item: Task) -> list[Task]:
+        if item.url in (member, page):
+            raise RuntimeError(f"a bug on {item.url}")
+        return await real[item.kind](ctx, item)
+
+    monkeypatch.setitem(crawl.STEPS, "page", buggy)
+    monkeypatch.setitem(crawl.STEPS, "commitment", buggy)
+    summary = run_extract(fast_config(demo.url, tmp_path, **NO_DISCOVERY_BUT_LINKS), "run-1")
+    assert {f.url: f.reason for f in summary.failed} == {
+        member: f"unexpected error: RuntimeError: a bug on {member}",
+        page: f"unexpected error: RuntimeError: a bug on {page}",
+    }
+    assert summary.fetched == 7  # the other 11 pages but Bulgaria's 4, which only it lists
+    rows = {url: state for url, state, _ in page_rows(tmp_path)}
+    assert rows[page] == "failed" and list(rows.values()).count("ok") == 7
