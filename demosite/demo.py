@@ -18,6 +18,7 @@ from pathlib import Path
 
 from demosite.catalog import demo_pages
 from demosite.content import ListedCommitment, content_specs
+from demosite.edge_cases import edge_case_pages
 from demosite.members import Member
 from demosite.pages import DemoPage
 from demosite.render import MARKUPS, render
@@ -84,19 +85,22 @@ def _listed_page(member: Member, item: ListedCommitment, listing: object, index:
 
 
 def demo_site_pages() -> list[DemoPage]:
+    """The reproduced pages, the pages their member lists name, and the edge-case page."""
     shown = demo_pages()
-    return shown + listed_only_pages(shown)
+    return shown + listed_only_pages(shown) + edge_case_pages()
 
 
 def _summary(processed: Path) -> str:
     package = json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))
     lines = ["", "Published tables (Parquet and CSV):"]
+    rows = {r["path"].removesuffix(".csv"): r.get("rows") for r in package["resources"]}
     for resource in package["resources"]:
         if resource["path"].endswith(".parquet"):
-            rows = f"  {resource['rows']} rows" if "rows" in resource else ""
-            lines.append(f"  {processed / resource['path']}{rows}")
+            count = rows.get(resource["path"].removesuffix(".parquet"))
+            lines.append(f"  {processed / resource['path']}  {count} rows")
     lines += [
-        f"  {processed / 'datapackage.json'}  (schemas, keys, sizes, sha256)",
+        f"  {processed / 'datapackage.json'}  (schemas, keys, sizes, sha256, licences)",
+        f"  {processed / 'runs.parquet'}  (every run, published or not)",
         f"  {processed / 'run_report.json'}  (what the run did; unknown labels and values)",
         "",
         "Try:",

@@ -154,10 +154,18 @@ class FetchConfig:
 class TransformConfig:
     # Parsing is CPU-bound and pages are independent: one process per core.
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    # A page parses in ~1.3 ms on average and the heaviest real pages (a few hundred KB) in
+    # well under a second (BENCHMARKS.md). 60 s is thousands of times that, so no real page
+    # comes near it on a slow or busy machine, yet a page that hangs the parser (pathological
+    # markup, a loop in a C extension) costs a night one minute instead of the whole run: the
+    # pool kills its worker and records the page as failed.
+    page_time_limit_s: float = 60.0
 
     def __post_init__(self) -> None:
         if self.workers < 1:
             raise ConfigError(f"workers must be at least 1 (got {self.workers})")
+        if not self.page_time_limit_s > 0:
+            raise ConfigError(f"page_time_limit_s must be positive (got {self.page_time_limit_s})")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,12 @@ class ParseError(PipelineError):
     """Raised when a page cannot be parsed into a commitment record at all."""
 
 
+class TransformFailed(PipelineError):
+    """Raised when the transform stage cannot run at all: its worker processes cannot be
+    started, or die before parsing anything. (A page that kills or hangs its worker is a
+    failed page, not this.)"""
+
+
 class NotACommitmentPage(ParseError):
     """Raised when a page shows no commitment title "Title (ID)" and no commitment field labels:
     it is some other page (a member page, a 404 page, a login wall), not a commitment page."""
@@ -146,9 +152,21 @@ class PublishRefused(LoadError):
     compared with the previous publish, and the user did not allow it."""
 
 
-class DiskFull(LoadError):
-    """Raised when writing the new run folder fails for lack of space; the partial folder is
-    removed and the previous publish stays in place."""
+class ProcessedNotWritable(LoadError):
+    """Raised when processed/ cannot be written (a read-only file system, no permission, no
+    space left); the message names the path. A partial run folder is removed and the previous
+    publish stays in place."""
+
+
+class DiskFull(ProcessedNotWritable):
+    """Raised when writing to processed/ fails for lack of space (or a file-size or quota
+    limit); the partial run folder is removed and the previous publish stays in place."""
+
+
+class RunNotRecorded(LoadError):
+    """Raised when a run that published nothing could not even be recorded in processed/
+    (runs ledger, runs table, last run report), typically on a full or read-only disk. The
+    caller reports it besides the error that ended the run."""
 
 
 class ProcessedCorrupt(LoadError):

@@ -36,10 +36,14 @@ MEANINGS = {
     EXIT_OK: "all good",
     EXIT_INTERNAL: "internal error (a bug: please report it with the traceback)",
     EXIT_USAGE: "bad usage or configuration",
-    EXIT_PARTIAL: "done, but some pages could not be fetched or parsed (good ones published)",
+    EXIT_PARTIAL: (
+        "done, but some pages could not be fetched or parsed, or their rows failed validation, "
+        "or --max-runtime ended fetching (the rest published; their earlier rows kept, marked "
+        "stale)"
+    ),
     EXIT_NOT_PUBLISHED: (
-        "nothing published (validation failed, publish refused by a guard, a stage failed, "
-        "or SIGINT/SIGTERM interrupted the run)"
+        "nothing published (a table-level validation failure, publish refused by a guard, "
+        "processed/ full or read-only, a stage failed, or SIGINT/SIGTERM interrupted the run)"
     ),
     EXIT_LOCKED: "another run holds the lock on the same raw/ folder",
     EXIT_NOT_COMMITMENT: "the input is not a commitment page (parse)",

@@ -16,15 +16,24 @@ import pyarrow as pa
 from pipeline import PARSER_VERSION, __version__
 from pipeline.clock import new_run_id, own_peak_rss_kb, utc_now
 from pipeline.config import Config
-from pipeline.errors import PipelineError, ProcessedCorrupt, RunInterrupted
+from pipeline.errors import (
+    PipelineError,
+    ProcessedCorrupt,
+    ProcessedNotWritable,
+    RunInterrupted,
+    RunNotRecorded,
+)
 from pipeline.exit_codes import exit_code_of_error, exit_code_of_finish, finish_reason_of_error
 from pipeline.extract import FetchSummary, run_extract
 from pipeline.load import (
+    Settled,
     complete_last_report,
     publish,
     read_published,
     record_unpublished_run,
+    settle_pages,
 )
+from pipeline.load.settle import INVALID
 from pipeline.raw import raw_lock, upgrade_raw
 from pipeline.report import RunReport, field_coverage, summarize_unknowns
 from pipeline.signals import interrupts_raise
@@ -66,9 +75,8 @@ def _run_row(
     started: datetime,
     fetch: FetchSummary | None,
     result: TransformResult | None,
-    commitments: int | None,
+    settled: Settled | None,
 ) -> dict[str, object]:
-    failed = (len(fetch.failed) if fetch else 0) + (len(result.failures) if result else 0)
     return {
         "run_id": report.run_id,
         "started_at": started,
@@ -81,10 +89,10 @@ def _run_row(
         "pages_discovered": fetch.discovered if fetch else None,
         "pages_fetched": fetch.fetched if fetch else None,
         "pages_not_modified": fetch.not_modified if fetch else None,
-        "pages_failed": failed,
+        "pages_failed": len(report.failures),  # not fetched, not parsed, or rows invalid
         "pages_parsed": result.parsed if result else None,
         "pages_reused": result.reused if result else None,
-        "commitments": commitments,
+        "pages_stale": len(settled.stale) if settled else None,
     }
 
 
@@ -105,8 +113,9 @@ def _previous_publish(config: Config) -> Mapping[str, pa.Table] | None:
         return None
 
 
-def _transform_stage(config: Config, report: RunReport) -> TransformResult:
-    previous = _previous_publish(config)
+def _transform_stage(
+    config: Config, report: RunReport, previous: Mapping[str, pa.Table] | None
+) -> TransformResult:
     with _timed(report, "transform"):
         result = transform_raw(config.raw_dir, config.transform, previous)
     report.stages["transform"] = {
@@ -144,6 +153,50 @@ def _extract_stage(config: Config, report: RunReport) -> FetchSummary:
     return fetch
 
 
+def _settle_stage(
+    result: TransformResult,
+    previous: Mapping[str, pa.Table] | None,
+    started: datetime,
+    report: RunReport,
+) -> Settled:
+    """Drop the pages whose new rows fail validation, keep the previous rows of those and of
+    the pages that gave none, and mark stale rows (see pipeline.load.settle)."""
+    commitments = result.tables["commitments"]
+    ids = commitments.column("commitment_id").to_pylist()
+    urls = dict(zip(ids, commitments.column("source_url").to_pylist(), strict=True))
+    settled = settle_pages(
+        result.tables,
+        previous,
+        not_parsed={
+            f.commitment_id: f.reason
+            for f in result.failures
+            if f.commitment_id is not None and f.commitment_id not in urls
+        },
+        fetch_failed={f.commitment_id: f.reason for f in result.fetch_failed if f.commitment_id},
+        started=started,
+    )
+    report.failures += [
+        {"stage": "load", "url": urls.get(cid, cid), "reason": INVALID + "; ".join(rules)}
+        for cid, rules in sorted(settled.invalid.items())
+    ]
+    report.stale = [
+        {
+            "commitment_id": page.commitment_id,
+            "since": page.since.isoformat(),
+            "reason": page.reason,
+            "carried_over": page.carried_over,
+        }
+        for page in settled.stale
+    ]
+    report.stages["settle"] = {
+        "pages_invalid": len(settled.invalid),
+        "pages_stale": len(settled.stale),
+        "pages_carried_over": sum(page.carried_over for page in settled.stale),
+        "commitments": settled.tables["commitments"].num_rows,
+    }
+    return settled
+
+
 def run_pipeline(
     config: Config,
     *,
@@ -160,6 +213,7 @@ def run_pipeline(
     )
     fetch: FetchSummary | None = None
     result: TransformResult | None = None
+    settled: Settled | None = None
     with raw_lock(config.raw_dir):
         try:
             with interrupts_raise():
@@ -167,17 +221,18 @@ def run_pipeline(
                     fetch = _extract_stage(config, report)
                 else:
                     upgrade_raw(config.raw_dir)  # an older raw/ is migrated, as extract would
-                result = _transform_stage(config, report)
+                previous = _previous_publish(config)
+                result = _transform_stage(config, report, previous)
+                settled = _settle_stage(result, previous, started, report)
             partial = bool(report.failures)
             report.finish_reason = "partial" if partial else "published"
             report.exit_code = exit_code_of_finish(report.finish_reason)
             report.finished_at = utc_now().isoformat()
-            commitments = result.tables["commitments"].num_rows
             report.stages["resources"] = _peak_rss()  # sealed in the run folder as of now
             with _timed(report, "load"):
                 published = publish(
-                    result.tables,
-                    _run_row(report, started, fetch, result, commitments),
+                    settled.tables,
+                    _run_row(report, started, fetch, result, settled),
                     report.as_dict(),
                     config.load,
                     config.processed_dir,
@@ -187,16 +242,29 @@ def run_pipeline(
                 "rows": sum(t.rows for t in published.tables.values()),
             }
             report.stages["resources"] = _peak_rss()
-            final = {**report.as_dict(), "publish": published.as_report()}
-            complete_last_report(config.processed_dir, final)
+            report.not_recorded = published.not_recorded
+            _complete_report(config, report, published.as_report())
         except PipelineError as exc:
             # Recorded with the code the CLI will exit with for this error (one mapping).
             report.finish_reason = finish_reason_of_error(exc)
             report.exit_code, report.error = exit_code_of_error(exc), str(exc)
             report.finished_at = utc_now().isoformat()
-            row = _run_row(report, started, fetch, result, None)
-            record_unpublished_run(row, report.as_dict(), config.processed_dir)
+            row = _run_row(report, started, fetch, result, settled)
+            try:
+                record_unpublished_run(row, report.as_dict(), config.processed_dir)
+            except RunNotRecorded as not_recorded:
+                report.not_recorded = str(not_recorded)  # the summary says it, once
             if on_report:
                 on_report(report)
             raise
     return RunOutcome(report.run_id, report.finish_reason, report, config.processed_dir)
+
+
+def _complete_report(config: Config, report: RunReport, published: dict[str, object]) -> None:
+    """Replace last_run_report.json with the final report. The run is published by now: a
+    disk that cannot take this is reported, not a reason to call the run failed."""
+    try:
+        complete_last_report(config.processed_dir, {**report.as_dict(), "publish": published})
+    except ProcessedNotWritable as exc:
+        problem = f"last_run_report.json not completed: {exc}"
+        report.not_recorded = "; ".join(filter(None, [report.not_recorded, problem]))

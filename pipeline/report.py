@@ -82,6 +82,10 @@ class RunReport:
     durations_s: dict[str, float] = field(default_factory=dict)
     unknowns: list[dict[str, object]] = field(default_factory=list)
     failures: list[dict[str, str]] = field(default_factory=list)
+    # Commitments published with rows from an earlier fetch or parse (see pipeline.load.settle).
+    stale: list[dict[str, object]] = field(default_factory=list)
+    # What processed/ could not take of this run's record (runs ledger, runs table, report).
+    not_recorded: str | None = None
     # Set when the run ends, through pipeline.exit_codes (the code the CLI exits with).
     finish_reason: str = "failed"
     exit_code: int | None = None
@@ -101,7 +105,9 @@ class RunReport:
             "durations_s": self.durations_s,
             "stages": self.stages,
             "failures": self.failures,
+            "stale": self.stale,
             "unknowns": self.unknowns,
+            "not_recorded": self.not_recorded,
         }
 
     def render(self) -> str:
@@ -123,6 +129,23 @@ class RunReport:
         if parse_failures:
             lines.append(f"  pages that could not be parsed ({len(parse_failures)}):")
             lines += [f"    {f['url']}: {f['reason']}" for f in parse_failures[:_SHOWN]]
+        invalid = [f for f in self.failures if f.get("stage") == "load"]
+        if invalid:
+            lines.append(
+                f"  pages whose new rows failed validation, not published ({len(invalid)}):"
+            )
+            lines += [f"    {f['url']}: {f['reason']}" for f in invalid[:_SHOWN]]
+        if self.stale:
+            carried = sum(1 for s in self.stale if s["carried_over"])
+            lines.append(
+                f"stale: {len(self.stale)} commitments published with rows from an earlier "
+                f"fetch or parse ({carried} carried over from the previous publish); "
+                "commitments.stale_since and stale_reason say since when and why:"
+            )
+            lines += [
+                f"    {s['commitment_id']} since {s['since']}: {s['reason']}"
+                for s in self.stale[:_SHOWN]
+            ]
         if self.unknowns:
             lines.append(
                 f"unknown labels and values: {len(self.unknowns)} distinct "
@@ -134,6 +157,10 @@ class RunReport:
             ]
         if self.error:
             lines.append(f"error: {self.error}")
+        if self.not_recorded:
+            lines.append(
+                f"warning: this run is not fully recorded in processed/: {self.not_recorded}"
+            )
         return "\n".join(lines)
 
     def _took(self, stage: str) -> str:

@@ -15,7 +15,6 @@ import pyarrow as pa
 from pipeline.records import MISSING_EXTRA
 from pipeline.vocab import default_vocabulary
 
-LIST_SEPARATOR = " | "  # how list<string> cells are joined in the CSV files
 REPORT_TYPES = default_vocabulary().report_types
 TEMPLATES = ("T1", "T2", "T3", "T4", "unknown")
 VALUE_STATUSES = ("known", "missing", "free_text", "unknown")
@@ -23,6 +22,7 @@ INSTITUTION_ROLES = ("lead", "support", "involved")
 FINISH_REASONS = ("published", "partial", "refused", "failed", "interrupted")
 
 YEAR = pa.int16()
+RANK = pa.int8()  # scales have a handful of steps
 POSITION = pa.int16()
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 STRINGS = pa.list_(pa.string())
@@ -50,7 +50,8 @@ def _missing_codes() -> tuple[str, ...]:
 
 
 def column_with_missing_reason(name: str, type_: pa.DataType, doc: str) -> list[pa.Field]:
-    """A field with a closed vocabulary plus its *_missing reason column."""
+    """A field with a closed vocabulary plus its *_missing reason column; a field whose
+    vocabulary is a scale (ordered in vocabulary.toml) also gets its *_rank column."""
     vocab = default_vocabulary()
     # A boolean column's Yes/No spellings are parsing input, not values the column can hold.
     closed = name in vocab.closed_fields() and type_ == pa.string()
@@ -62,7 +63,32 @@ def column_with_missing_reason(name: str, type_: pa.DataType, doc: str) -> list[
         f"Why {name} is null: a missing-reason code; null when {name} has a value.",
         vocabulary=_missing_codes(),
     )
-    return [column(name, type_, doc, vocabulary=categories, ordered=ordered), missing]
+    value = column(name, type_, doc, vocabulary=categories, ordered=ordered)
+    if not (ordered and categories):
+        return [value, missing]
+    return [value, _rank_column(name, categories), missing]
+
+
+def _rank_column(name: str, scale: tuple[str, ...]) -> pa.Field:
+    """``{name}_rank``: the value's place in its scale, so that every reader (pandas with
+    either dtype backend, DuckDB, a spreadsheet) sorts and compares it in the scale's order."""
+    doc = (
+        f"Place of {name} in its scale, from 1 ({scale[0]}) to {len(scale)} ({scale[-1]}); "
+        f"null when {name} is null."
+    )
+    meta = {"description": doc, "rank_of": name, "scale": json.dumps(list(scale))}
+    return pa.field(f"{name}_rank", RANK, nullable=True, metadata=meta)
+
+
+def rank_columns(spec: TableSpec) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The *_rank columns of a table: {rank column: (scale column, scale from low to high)}."""
+    ranks = {}
+    for field in spec.schema:
+        meta = field.metadata or {}
+        if b"rank_of" in meta:
+            scale = tuple(json.loads(meta[b"scale"]))
+            ranks[field.name] = (meta[b"rank_of"].decode(), scale)
+    return ranks
 
 
 PROVENANCE = [
@@ -216,6 +242,19 @@ COMMITMENTS = _table(
         ),
         *column_with_missing_reason(
             "completion", pa.string(), "Completion, the IRM's five-point scale."
+        ),
+        column(
+            "stale_since",
+            TIMESTAMP,
+            "Null when the row is current (the page's last fetch got or confirmed its content, "
+            "and its rows were parsed and passed). Otherwise the start of the first run since "
+            "which the row has been stale (UTC); see stale_reason.",
+        ),
+        column(
+            "stale_reason",
+            pa.string(),
+            "Why the row is stale, null when it is not: 'fetch failed: ', 'not parsed: ' or "
+            "'rows failed validation: ' followed by the detail.",
         ),
     ],
     ("commitment_id",),
@@ -371,9 +410,18 @@ RUNS = _table(
             pa.int32(),
             "Pages answered 304 Not Modified or skipped by sitemap lastmod.",
         ),
-        column("pages_failed", pa.int32(), "Pages that could not be fetched or parsed."),
+        column(
+            "pages_failed",
+            pa.int32(),
+            "Pages that could not be fetched or parsed, or whose new rows failed validation.",
+        ),
         column("pages_parsed", pa.int32(), "Pages parsed in this run."),
         column("pages_reused", pa.int32(), "Pages whose rows were carried over unchanged."),
+        column(
+            "pages_stale",
+            pa.int32(),
+            "Commitments published with rows from an earlier fetch or parse (stale_since set).",
+        ),
         column("commitments", pa.int32(), "Rows of the commitments table after the run."),
     ],
     ("run_id",),

@@ -4,6 +4,8 @@ server (tests never reach beyond loopback). Plain helpers are in ``tests.loopbac
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +13,9 @@ from demosite.demo import demo_site_pages
 from demosite.pages import DemoPage
 from demosite.server import DemoServer, serve_in_thread
 from demosite.site import Site
-from tests.loopback import Demo, demo_site
+from pipeline.config import TransformConfig
+from pipeline.refresh import RunOutcome, run_pipeline
+from tests.loopback import Demo, demo_site, fast_config
 
 
 @pytest.fixture
@@ -43,3 +47,29 @@ def shared_catalog_server(catalog_pages: list[DemoPage]) -> Iterator[DemoServer]
     never change its pages or queue faults on it (take ``catalog_site`` for that)."""
     with serve_in_thread(Site(catalog_pages)) as server:
         yield server
+
+
+@dataclass(frozen=True)
+class DemoPublish:
+    """raw/ and processed/ of one refresh of the demo catalog, and its outcome."""
+
+    raw: Path
+    processed: Path
+    outcome: RunOutcome
+
+
+@pytest.fixture(scope="session")
+def demo_publish(
+    shared_catalog_server: DemoServer, tmp_path_factory: pytest.TempPathFactory
+) -> DemoPublish:
+    """One refresh of the demo catalog (edge-case page included), for tests that only read
+    what it published or parse its raw/ again: never change these folders."""
+    work = tmp_path_factory.mktemp("demo-publish")
+    config = replace(
+        fast_config(shared_catalog_server.base_url, work / "raw"),
+        processed_dir=work / "processed",
+        transform=TransformConfig(workers=1),
+    )
+    outcome = run_pipeline(config)
+    assert outcome.exit_code == 0, outcome.report.render()
+    return DemoPublish(work / "raw", work / "processed", outcome)

@@ -80,6 +80,16 @@ def _add_dirs(parser: argparse.ArgumentParser, *, processed: bool = True) -> Non
     if processed:
         parser.add_argument("--processed-dir", type=Path, default=Path("processed"))
     parser.add_argument("--workers", type=int, help="transform processes (default: all cores)")
+    if not processed:
+        return  # extract parses no page
+    parser.add_argument(
+        "--page-time-limit",
+        type=float,
+        default=TransformConfig.page_time_limit_s,
+        dest="page_time_limit_s",
+        metavar="S",
+        help="stop parsing a page after S seconds and record it as failed (default 60)",
+    )
 
 
 def _duration(text: str) -> float:
@@ -161,8 +171,13 @@ def build_config(args: argparse.Namespace) -> Config:
         probe_ids=not getattr(args, "no_probe", False),
         progress=getattr(args, "progress", None),
     )
+    limit = getattr(args, "page_time_limit_s", TransformConfig.page_time_limit_s)
     workers = getattr(args, "workers", None)
-    transform = TransformConfig() if workers is None else TransformConfig(workers=workers)
+    transform = (
+        TransformConfig(page_time_limit_s=limit)
+        if workers is None
+        else TransformConfig(workers=workers, page_time_limit_s=limit)
+    )
     load = LoadConfig(
         max_shrink_ratio=getattr(args, "max_shrink", LoadConfig.max_shrink_ratio),
         allow_shrink=getattr(args, "allow_shrink", False),

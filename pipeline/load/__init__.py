@@ -12,12 +12,15 @@ from pipeline.load.publish import (
     record_unpublished_run,
     refuse_shrink,
 )
+from pipeline.load.settle import Settled, StalePage, settle_pages
 from pipeline.load.validate import validate_tables
 from pipeline.load.write import FileInfo, TableFiles
 
 __all__ = [
     "FileInfo",
     "PublishResult",
+    "Settled",
+    "StalePage",
     "TableFiles",
     "complete_last_report",
     "publish",
@@ -25,5 +28,6 @@ __all__ = [
     "record_unpublished_run",
     "refuse_shrink",
     "render_data_dictionary",
+    "settle_pages",
     "validate_tables",
 ]

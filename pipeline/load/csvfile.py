@@ -5,14 +5,21 @@ ended by ``\\n``, fields separated by ``,``; a field is quoted (``"``, doubled i
 holds a comma, a quote, a CR or LF, or is the empty string. So a null is an empty unquoted
 field and an empty string is ``""``: the two stay distinct. Booleans are ``true``/``false``,
 dates ``YYYY-MM-DD``, timestamps ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (UTC), and ``list<string>``
-cells are the elements joined with ``schema.LIST_SEPARATOR`` (an empty list is ``""``).
+cells are JSON arrays of strings (``["a", "b"]``; an empty list is ``[]``), which hold any text.
+
+Text a spreadsheet would run as a formula (a cell starting with ``=``, ``+``, ``@``, a tab, a
+CR, or ``-`` followed by anything but a space or a digit) gets a leading ``'``, as OWASP
+recommends against CSV injection; so that the rule can be undone exactly, a text that already
+starts with ``'`` (any number of them) before such a character gets one more. ``unescape_text``
+undoes it; Parquet files hold the text exactly.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from pipeline.schema import LIST_SEPARATOR, TableSpec
+from pipeline.schema import TableSpec
 from pipeline.tables import is_string_list
 
 # Fields holding one of these are quoted (as is the empty string, to tell it from a null).
@@ -33,19 +40,43 @@ _READ_BLOCK_BYTES = 64 * 1024 * 1024
 _MIN_BLOCK_BYTES = 1024 * 1024  # small blocks cost per-block overhead; 1 MiB amortises it
 
 
-def join_list(items: Sequence[str]) -> str:
-    return LIST_SEPARATOR.join(items)
+# A text cell a spreadsheet would evaluate, after any quotes a previous escape added. RE2
+# syntax (Arrow's regex engine); (?s) lets "-" be followed by a line break.
+_FORMULA = r"(?s)^'*(?:[=+@\t\r]|-[^ 0-9])"
+_ESCAPED = r"(?s)^'+(?:[=+@\t\r]|-[^ 0-9])"
 
 
-def split_list(text: str) -> list[str]:
-    """Inverse of join_list for every list that survives it (see list_survives_csv)."""
-    return text.split(LIST_SEPARATOR) if text else []
+def escape_text(text: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """Text cells as written to the CSV: one more leading ``'`` where a spreadsheet would
+    see a formula (see the module docstring)."""
+    formula = pc.match_substring_regex(text, _FORMULA)
+    return pc.if_else(formula, pc.binary_join_element_wise("'", text, ""), text)
 
 
-def list_survives_csv(items: Sequence[str]) -> bool:
-    """False for the lists the CSV cannot carry: an element that contains the separator, ends
-    with its first two characters (" |"), or a list of one empty string (which reads as [])."""
-    return split_list(join_list(items)) == list(items)
+def unescape_text(text: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """The inverse of escape_text: drops the ``'`` it added."""
+    escaped = pc.match_substring_regex(text, _ESCAPED)
+    return pc.if_else(escaped, pc.utf8_slice_codeunits(text, 1), text)
+
+
+def list_cell(items: list[str]) -> str:
+    """A list's CSV cell: a JSON array of strings (non-ASCII kept as is)."""
+    return json.dumps(items, ensure_ascii=False)
+
+
+def parse_list_cell(text: str) -> list[str]:
+    """The list a list_cell holds; ValueError when the text is not a JSON array of strings."""
+    items = json.loads(text)
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise ValueError(f"not a JSON array of strings: {text[:80]!r}")
+    return items
+
+
+def _list_cells(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return pa.array(
+        [None if items is None else list_cell(items) for items in column.to_pylist()],
+        pa.string(),
+    )
 
 
 # Rows formatted at a time: the formatted cells of a piece take a few times its size in memory,
@@ -91,12 +122,9 @@ def block_size_for(table: pa.Table) -> int:
     widest = 0
     for column in table.columns:
         if pa.types.is_string(column.type) or is_string_list(column.type):
-            lengths = (
-                pc.binary_length(column)
-                if pa.types.is_string(column.type)
-                else (pc.binary_length(pc.binary_join(column, LIST_SEPARATOR)))
-            )
-            widest += (pc.max(lengths).as_py() or 0) * 2 + 3  # quotes doubled, plus delimiters
+            text = column if pa.types.is_string(column.type) else _list_cells(column)
+            # quotes doubled, plus the escape's quote, the field's quotes and its comma
+            widest += (pc.max(pc.binary_length(text)).as_py() or 0) * 2 + 4
         else:
             widest += 32  # numbers, dates, timestamps, booleans
     return max(_MIN_BLOCK_BYTES, min(_READ_BLOCK_BYTES, 4 * widest))
@@ -135,10 +163,12 @@ def csv_batches(
 
 
 def _typed_column(column: pa.ChunkedArray, type_: pa.DataType) -> pa.ChunkedArray | pa.Array:
+    if pa.types.is_string(type_):
+        return unescape_text(column)
     if not is_string_list(type_):
         return column
     texts = column.to_pylist()
-    return pa.array([None if t is None else split_list(t) for t in texts], type=type_)
+    return pa.array([None if t is None else parse_list_cell(t) for t in texts], type=type_)
 
 
 def _csv_cells(column: pa.ChunkedArray, type_: pa.DataType) -> pa.ChunkedArray:
@@ -151,14 +181,14 @@ def _csv_cells(column: pa.ChunkedArray, type_: pa.DataType) -> pa.ChunkedArray:
 
 def _as_text(column: pa.ChunkedArray, type_: pa.DataType) -> pa.ChunkedArray:
     if pa.types.is_string(type_):
-        return column
+        return escape_text(column)
     if pa.types.is_boolean(type_):
         return pc.if_else(column, "true", "false")
     if pa.types.is_timestamp(type_):
         # %S of a microsecond timestamp prints SS.ffffff; the column's zone is UTC.
         return pc.binary_join_element_wise(pc.strftime(column, format="%Y-%m-%dT%H:%M:%S"), "Z", "")
     if is_string_list(type_):
-        return pc.binary_join(column, LIST_SEPARATOR)
+        return _list_cells(column)
     if pa.types.is_integer(type_) or pa.types.is_date32(type_):
         return pc.cast(column, pa.string())  # decimal; ISO YYYY-MM-DD
     raise TypeError(f"no CSV form for {type_}")

@@ -8,7 +8,7 @@ from importlib import resources
 
 import pyarrow as pa
 
-from pipeline.load.field_metadata import description, is_ordered, vocabulary
+from pipeline.load.field_metadata import description, is_ordered, rank_scale, vocabulary
 from pipeline.load.prose import (
     CSV_FORMS,
     INTRO,
@@ -99,6 +99,9 @@ def _column_row(field: pa.Field) -> str:
 
 
 def _values(field: pa.Field) -> str:
+    scale = rank_scale(field)
+    if scale is not None:
+        return _cell(", ".join(f"{place} = `{value}`" for place, value in enumerate(scale, 1)))
     allowed = vocabulary(field)
     if allowed is None:
         return ""

@@ -25,3 +25,9 @@ def is_ordered(field: pa.Field) -> bool:
 def _metadata(field: pa.Field) -> dict[str, str]:
     raw = field.metadata or {}
     return {k.decode(): v.decode() for k, v in raw.items()}
+
+
+def rank_scale(field: pa.Field) -> tuple[str, ...] | None:
+    """For a *_rank column, the scale it ranks in (rank 1 is the first value), else None."""
+    text = _metadata(field).get("scale")
+    return None if text is None else tuple(json.loads(text))

@@ -4,11 +4,13 @@ processed/runs/<run_id>/      one folder per published run (tables, datapackage,
 processed/current             relative symlink to the published run folder
 processed/<table>.parquet ... static symlinks through current/ (one switch moves them all)
 processed/runs.jsonl          append-only ledger: one line per run, published or not
+processed/runs.parquet, .csv  the runs table, rebuilt from the ledger after every run
 processed/last_run_report.json  the latest run's report, published or not
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import logging
 import os
@@ -16,17 +18,23 @@ import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, cast
 
-from pipeline.errors import ProcessedCorrupt
+from pipeline.errors import DiskFull, ProcessedCorrupt, ProcessedNotWritable
 
 RUNS_DIR = "runs"
 CURRENT = "current"
 LEDGER = "runs.jsonl"
+RUNS_TABLE = "runs"  # processed/runs.parquet and processed/runs.csv
 LAST_REPORT = "last_run_report.json"
 RUN_REPORT = "run_report.json"
 DATAPACKAGE = "datapackage.json"
 TMP_SUFFIX = ".tmp"
 _LOCK = ".publish.lock"
+# OS errors that mean "processed/ cannot take this write"; any other OSError is not ours to
+# explain (a bug, a hardware fault) and keeps its traceback.
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_NOT_WRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +51,41 @@ def publish_lock(processed_dir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+@contextmanager
+def writing(processed_dir: Path) -> Iterator[None]:
+    """Turn a full disk (DiskFull) or a read-only or forbidden processed/
+    (ProcessedNotWritable) into an error naming the path it could not write."""
+    try:
+        yield
+    except OSError as exc:
+        error = write_error(processed_dir, exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def write_error(processed_dir: Path, exc: OSError) -> ProcessedNotWritable | None:
+    """The pipeline's error for an OSError met writing to processed/, None for other errors."""
+    where = f"{exc.filename}" if exc.filename else f"to {processed_dir}"
+    if exc.errno in _NO_SPACE:
+        return DiskFull(f"no space left to write {where}: {exc.strerror}")
+    if exc.errno in _NOT_WRITABLE:
+        return ProcessedNotWritable(f"cannot write {where}: {exc.strerror}")
+    return None
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Give an OSError raised while writing ``path`` (a write or fsync error has no file name)
+    the path, so that the message says which file could not be written."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def current_run_dir(processed_dir: Path) -> Path | None:
@@ -106,10 +149,16 @@ def prune_runs(processed_dir: Path, keep: int) -> list[str]:
     return doomed
 
 
+def open_for_writing(path: Path, mode: str) -> BinaryIO:
+    """Every file the load stage writes data to is opened here (``mode``: "xb", "wb" or "ab"):
+    the one place a disk-fault test replaces where no file system can be mounted for it."""
+    return cast(BinaryIO, path.open(mode))
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace a file so that readers see the old or the new content, never a part."""
     temporary = path.with_name(f".{path.name}{TMP_SUFFIX}")
-    with temporary.open("wb") as handle:
+    with naming(temporary), open_for_writing(temporary, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())

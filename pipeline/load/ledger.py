@@ -1,6 +1,6 @@
 """The append-only runs ledger, ``processed/runs.jsonl``: one JSON line per run, published or
-not, from which the ``runs`` table is rebuilt at every publish. Only written under the publish
-lock."""
+not, from which the ``runs`` table (``processed/runs.parquet`` and ``.csv``, outside the
+immutable run folders) is rewritten after every run. Only written under the publish lock."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import ProcessedCorrupt, ValidationFailed
-from pipeline.load.layout import LEDGER, fsync_dir
+from pipeline.load import layout
+from pipeline.load.csvfile import csv_chunks, parse_csv
+from pipeline.load.layout import LEDGER, RUN_REPORT, RUNS_TABLE, fsync_dir, write_atomically
+from pipeline.load.validate import validate_tables
+from pipeline.load.write import parquet_bytes, sorted_table
 from pipeline.schema import RUNS
 from pipeline.tables import build_table
 
@@ -42,27 +46,48 @@ def append_ledger(processed_dir: Path, row: Mapping[str, object]) -> None:
     path = processed_dir / LEDGER
     _cut_unfinished_line(path)
     line = json.dumps(_encode(row), sort_keys=True, ensure_ascii=False) + "\n"
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(line)
+    with layout.naming(path), layout.open_for_writing(path, "ab") as handle:
+        handle.write(line.encode("utf-8"))
         handle.flush()
         os.fsync(handle.fileno())
     fsync_dir(processed_dir)
 
 
-def recover_published_runs(processed_dir: Path, published_runs: Path | None) -> None:
-    """Append the runs the published runs table holds but the ledger lacks: a publish killed
-    between switching ``current`` and appending its line leaves exactly that."""
-    if published_runs is None:
+def recover_published_run(processed_dir: Path, run_dir: Path | None) -> None:
+    """Append the published run's line if the ledger lacks it: a publish killed between
+    switching ``current`` and appending its line leaves exactly that. The run folder's report
+    holds the run's row under "run"."""
+    if run_dir is None or not (run_dir / RUN_REPORT).exists():
         return
-    known = {row["run_id"] for row in read_ledger(processed_dir)}
+    path = run_dir / RUN_REPORT
     try:
-        table = pq.read_table(published_runs)
-    except (OSError, pa.ArrowInvalid) as exc:
-        raise ProcessedCorrupt(f"cannot read {published_runs}: {exc}") from exc
-    for row in table.to_pylist():
-        if row.get("run_id") not in known:
-            log.warning("ledger lacks published run %s; adding it back", row.get("run_id"))
-            append_ledger(processed_dir, row)
+        row = json.loads(path.read_text(encoding="utf-8")).get("run")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise ProcessedCorrupt(f"cannot read {path}: {exc}") from exc
+    if not isinstance(row, dict) or "run_id" not in row:
+        return  # written before reports carried their row; its line is in the ledger
+    if any(known["run_id"] == row["run_id"] for known in read_ledger(processed_dir)):
+        return
+    log.warning("ledger lacks published run %s; adding it back", row["run_id"])
+    append_ledger(processed_dir, _decode(path, 1, json.dumps(row)))
+
+
+def write_runs_table(processed_dir: Path) -> pa.Table:
+    """Rewrite ``runs.parquet`` and ``runs.csv`` from the ledger, each atomically (a reader
+    sees the old or the new file), after checking that both read back to the table."""
+    table = sorted_table(RUNS, runs_table(read_ledger(processed_dir)))
+    validate_tables({RUNS.name: table})
+    parquet = parquet_bytes(table)
+    csv = b"".join(bytes(piece) for piece in csv_chunks(table))
+    for name, back in (
+        ("runs.parquet", pq.read_table(pa.BufferReader(parquet)).cast(RUNS.schema)),
+        ("runs.csv", parse_csv(RUNS, csv)),
+    ):
+        if not back.equals(table):
+            raise ValidationFailed(f"{name}: values read back differ from those written")
+    write_atomically(processed_dir / f"{RUNS_TABLE}.parquet", parquet)
+    write_atomically(processed_dir / f"{RUNS_TABLE}.csv", csv)
+    return table
 
 
 def runs_table(rows: list[Row]) -> pa.Table:

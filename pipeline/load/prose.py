@@ -4,7 +4,6 @@ from the schema module by ``datadict``."""
 from __future__ import annotations
 
 from pipeline.config import LoadConfig
-from pipeline.schema import LIST_SEPARATOR
 
 INTRO = """\
 # Data dictionary
@@ -28,30 +27,44 @@ processed/
   run_report.json                             report of the run that published them
   current -> runs/<run_id>                    the published run folder
   runs/<run_id>/                              one folder per published run, never modified
-  runs.jsonl                                  ledger: one line per run, published or not
+  runs.parquet, runs.csv                      the runs table: every run, published or not,
+                                              rewritten (atomically) as each run ends
+  runs.jsonl                                  ledger the runs table is rebuilt from
   last_run_report.json                        report of the latest run, published or not,
                                               completed after publishing (load time, memory)
 ```
 
 - A publish writes a complete new run folder, reads every file back, validates it, and only
   then switches `current` to it with one atomic rename. A reader never sees a half-written
-  file. A run that fails or is refused leaves the previous publish exactly as it was.
+  file. A run that fails or is refused (validation, shrink, a full disk or a read-only
+  `processed/`: exit code 4) leaves the previous publish exactly as it was; it is still
+  recorded in the runs table and `last_run_report.json`, and when the disk cannot take even
+  that, the run says so on stderr.
 - `processed/<table>.parquet` and the other top-level names are links through `current/`, so
   each file is always complete. Two files opened one after the other can still come from two
   runs if a publish happens in between: to read several tables from exactly one run, resolve
   `processed/current` once (`Path("processed/current").resolve()`) and open the files in
   that folder.
+- The `runs` table lives outside the run folders, which never change once published; its
+  `finish_reason` and `exit_code` say what each run did, and the latest row whose
+  `finish_reason` is `published` or `partial` is the run `processed/current` points to.
 - Besides the current one, the {LoadConfig.keep_runs} newest run folders are kept (to roll
   back or compare); older ones are removed.
 - A refresh in which nothing changed leaves every data file and `datapackage.json`
   byte-identical; only the `runs` table, `run_report.json` and the ledger record the new run.
-- `datapackage.json` ([Frictionless Tabular Data Package](https://specs.frictionlessdata.io/))
-  lists every file with its Table Schema (types, descriptions, `constraints.enum` for closed
-  vocabularies, primary and foreign keys), `bytes`, `hash` (`sha256:...`) and `rows`. The
-  `runs` files are described by schema only, as they change at every run.
+- `datapackage.json` ([Frictionless Data Package](https://specs.frictionlessdata.io/))
+  describes every file of the run folder with its Table Schema (types, descriptions,
+  `constraints.enum` and `categories` for closed vocabularies, `categoriesOrdered` for scales,
+  primary and foreign keys), `bytes` and `hash` (`sha256:...`), and names the licences: the
+  source data's is unknown (the site's pages state none: `notspecified`), the pipeline's is
+  MIT. Each CSV file is a Tabular Data Resource (with `rows`) that `frictionless validate
+  processed/datapackage.json` checks cell by cell. Each Parquet file is declared as a file
+  resource with the same schema: frictionless reads Parquet through pandas, which turns lists
+  and integer columns with nulls into other types, so it checks only its bytes and hash (the
+  test suite checks the rest with pyarrow).
 """
 
-READING = f"""\
+READING = """\
 ## Reading the data
 
 ```python
@@ -73,36 +86,82 @@ its `description` and, for closed vocabularies, `vocabulary` (a JSON list) and `
   as missing; pyarrow's CSV reader keeps them apart with `quoted_strings_can_be_null=False`.)
 - Booleans are `true` / `false`; integers are decimal; dates are `YYYY-MM-DD`; timestamps
   are `YYYY-MM-DDTHH:MM:SS.ffffffZ`, always UTC.
-- A `list<string>` cell is the elements joined with `{LIST_SEPARATOR}` (space, bar, space);
-  an empty list is `""` and a null list is empty. Splitting on `{LIST_SEPARATOR}` gives the list
-  back exactly: rather than escaping, the load stage refuses to publish a list it could not
-  split back (an element containing `{LIST_SEPARATOR}` or ending with `{LIST_SEPARATOR.rstrip()}`,
-  or a list whose only element is empty).
-- Read CSV columns as text (`pd.read_csv(path, dtype=str)`) so that nothing is guessed, and
-  convert them as the types below say.
+- A `list<string>` cell is a JSON array of strings: `["Open Data", "Health"]`, quoted as
+  any field holding a quote or a comma (`"[""Open Data"", ""Health""]"` in the file); an
+  empty list is `[]` and a null list is an empty field. `json.loads` gives the list back
+  exactly, whatever its elements hold.
+- Text that a spreadsheet would run as a formula gets one leading `'` (OWASP's advice against
+  CSV injection): a text cell starting with `=`, `+`, `@`, a tab or a carriage return, or with
+  `-` followed by anything but a space or a digit (`-1` and `- item` stay as they are). So
+  that the rule can be undone exactly, a text that already starts with one or more `'` before
+  such a character gets one more `'`. To get the exact text back, drop the first character of
+  every text cell that matches the regular expression `^'+([=+@\\t\\r]|-[^ 0-9])`; the
+  Parquet files hold the text exactly, unescaped.
+- Nothing in a text column looks like a number or a date to pandas' or DuckDB's type
+  detection (`parser_version` is `1.0.0`, not `1`), with one exception: a text column that is
+  null in every row of a file (`stale_reason` on a good night) has no text for pandas to see,
+  and `pd.read_csv` reads it as float `NaN`. Read CSV columns as text
+  (`pd.read_csv(path, dtype=str)`) so that nothing is guessed, and convert them as the types
+  below say.
+
+### Ordered scales
+
+`completion`, `potential_impact`, `ambition`, `early_results` and `status` are scales (their
+Values column lists them from lowest to highest). Text sorts alphabetically, and a Parquet
+dictionary's order is lost in pandas' pyarrow backend and in DuckDB, so each has an integer
+`*_rank` column: its place in the scale, from 1 for the lowest. Sort and compare on it:
+`commitments[commitments.completion_rank >= 4]` are those at least `Substantial`;
+`ORDER BY completion_rank` in DuckDB or a spreadsheet gives the scale's order. The scales are
+defined once, in `pipeline/vocabulary.toml`.
 """
 
 PROVENANCE = """\
-## Provenance
+## Provenance and stale rows
 
 Every row of a data table ends with the columns below. A refresh carries the rows of unchanged
 pages over from the previous publish with their provenance: `run_id` and `fetched_at` name the
 fetch that produced the content, not the last run that published it. The `runs` table has one
 row per run (published or not); join on `run_id`.
+
+A bad night loses nothing: a page that could not be fetched, parsed, or whose new rows broke
+a rule keeps the rows it had. `commitments.stale_since` and `stale_reason` say which rows are
+not from a fresh fetch and parse of this run's page:
+
+- `fetch failed: ...`: the last fetch of the page failed (or did not happen before the run's
+  time limit); its rows come from the body kept from the last good fetch.
+- `not parsed: ...`: the page could not be parsed this run (no commitment on it, its parsing
+  process died twice, or it took longer than the time limit); its rows are the previous
+  publish's.
+- `rows failed validation: ...`: the rows parsed from the page broke a rule below (the rules
+  are named); the previous publish's rows are published instead.
+
+`stale_since` is the start of the first run since which the page has been stale, and stays the
+same while it remains so; both columns are null for fresh rows. Child rows of a stale
+commitment are as stale as it is. The run report lists stale pages, and the `runs` table
+counts them (`pages_stale`).
 """
 
 VALIDATION = f"""\
 ## Checked before every publish
 
+Rules about rows; a page whose new rows break one is left out of the publish (its previous
+rows are published instead, marked stale) and reported, and the run exits 3:
+
+- Required columns hold no null; columns with a closed vocabulary (the Values column below)
+  hold only its values (every element, for lists); each `*_rank` is its value's place in the
+  scale.
+- A key is not repeated within a page's rows, and every child row's `commitment_id` exists in
+  `commitments`.
+
+Rules about tables; breaking one refuses the whole publish (exit code 4):
+
 - Column names, order, types and nullability equal the schema's.
-- Primary keys are unique; required columns hold no null.
-- Columns with a closed vocabulary (the Values column below) hold only its values (every
-  element, for lists).
-- Every child row's `commitment_id` exists in `commitments`.
-- Every file is read back (Parquet and CSV) and compared with the table meant to be written.
+- A commitment ID is not claimed by two pages (the page whose URL names the ID is kept and the
+  other reported, before this check).
 - A result with no commitments, or with more than {LoadConfig.max_shrink_ratio:.0%} fewer
   commitments than the current publish, is not published unless the operator allows it
   (`--allow-empty`, `--allow-shrink`, `--max-shrink`).
+- Every file is read back (Parquet and CSV) and compared with the table meant to be written.
 """
 
 TEMPLATES = """\
@@ -157,5 +216,5 @@ CSV_FORMS = {
     "bool": "`true` / `false`",
     "date32[day]": "`2024-02-01`",
     "timestamp[us, tz=UTC]": "`2024-02-01T09:30:00.000000Z`",
-    "list<string>": f"elements joined with `{LIST_SEPARATOR}`",
+    "list<string>": 'a JSON array: `["a", "b"]`',
 }

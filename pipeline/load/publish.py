@@ -1,19 +1,21 @@
-"""Publishing a run: write a new run folder, read it back, validate it, switch ``current``.
+"""Publishing a run: write a new run folder, read it back, validate it, switch ``current``;
+then record the run (ledger, runs table, last run report).
 
 Until the one atomic rename of ``processed/current``, nothing a reader can see has changed; a
 crash, a kill, a full disk or a failed check at any earlier point leaves the previous publish
 exactly as it was (the unfinished ``runs/<run_id>.tmp`` is removed then or at the next publish).
+A run that publishes nothing is still recorded (``record_unpublished_run``).
 """
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import re
 import shutil
-from collections.abc import Mapping
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,16 +23,16 @@ import pyarrow.parquet as pq
 
 from pipeline.clock import utc_now
 from pipeline.config import LoadConfig
-from pipeline.errors import DiskFull, ProcessedCorrupt, PublishRefused, ValidationFailed
+from pipeline.errors import ProcessedCorrupt, PublishRefused, RunNotRecorded, ValidationFailed
 from pipeline.json_values import json_default
 from pipeline.load import layout
 from pipeline.load.datapackage import render_datapackage
 from pipeline.load.ledger import (
     append_ledger,
     read_ledger,
-    recover_published_runs,
+    recover_published_run,
     run_row,
-    runs_table,
+    write_runs_table,
 )
 from pipeline.load.validate import validate_tables
 from pipeline.load.write import (
@@ -42,11 +44,10 @@ from pipeline.load.write import (
     write_file,
     write_table_files,
 )
-from pipeline.schema import COMMITMENTS, DATA_TABLES, RUNS, TABLES_BY_NAME
+from pipeline.schema import COMMITMENTS, DATA_TABLES, TABLES_BY_NAME
 
 PUBLISHED_REASONS = ("published", "partial")
 _RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # a folder name, never a path
-_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,13 @@ class PublishResult:
     """What a publish wrote; ``as_report()`` is stored in the run report under "publish"."""
 
     run_dir: Path
-    tables: Mapping[str, TableFiles]  # every table written, the runs table included
+    tables: Mapping[str, TableFiles]  # every data table written
     datapackage: FileInfo
     commitments: int
     previous_commitments: int | None  # None when nothing was published before
+    # Set when the run was published but processed/ could not take its record (ledger, runs
+    # table, last report): the next run adds the ledger line back from the run folder.
+    not_recorded: str | None = None
 
     @property
     def files(self) -> dict[str, FileInfo]:
@@ -89,59 +93,89 @@ def publish(
 ) -> PublishResult:
     """Publish every data table; see the module docstring. ``run`` is this run's runs row
     without ``commitments`` (counted here) and, optionally, ``finished_at`` (default: now).
-    Raises ValidationFailed, PublishRefused, DiskFull or ProcessedCorrupt; the previous
-    publish is then untouched."""
+    Raises ValidationFailed, PublishRefused, DiskFull, ProcessedNotWritable or
+    ProcessedCorrupt; the previous publish is then untouched."""
     if sorted(tables) != sorted(spec.name for spec in DATA_TABLES):
         raise ValidationFailed(f"publish needs exactly the tables {[s.name for s in DATA_TABLES]}")
     validate_tables(tables)
     count = tables[COMMITMENTS.name].num_rows
     row = run_row(run, commitments=count, finished_at=run.get("finished_at") or utc_now())
     run_id = _run_id(row, PUBLISHED_REASONS)
-    with layout.publish_lock(processed_dir):
+    with layout.writing(processed_dir), layout.publish_lock(processed_dir):
         layout.remove_leftovers(processed_dir)
         previous_dir = layout.current_run_dir(processed_dir)
         previous = _commitment_count(previous_dir)
         refuse_shrink(count, previous, config)
-        recover_published_runs(processed_dir, _runs_file(previous_dir))
-        runs = runs_table([*_ledger_without(processed_dir, run_id), row])
+        recover_published_run(processed_dir, previous_dir)
+        _check_new(processed_dir, run_id)
         run_dir = processed_dir / layout.RUNS_DIR / run_id
-        if run_dir.exists():
-            raise ValidationFailed(f"run {run_id} was already published ({run_dir})")
-        written, package = _write_run(processed_dir, run_id, {**tables, RUNS.name: runs})
+        written, package = _write_run(processed_dir, run_id, tables)
         result = PublishResult(run_dir, written, package, count, previous)
-        report_bytes = _report_json({**report, "publish": result.as_report()})
+        report_bytes = _report_json({**report, "run": row, "publish": result.as_report()})
         _finish_run_folder(processed_dir, run_id, report_bytes)
-        layout.switch_current(processed_dir, run_dir)
         layout.ensure_reader_links(processed_dir, [*result.files, layout.RUN_REPORT])
-        append_ledger(processed_dir, row)
-        layout.write_atomically(processed_dir / layout.LAST_REPORT, report_bytes)
-        removed = layout.prune_runs(processed_dir, config.keep_runs)
+        layout.switch_current(processed_dir, run_dir)
+        # Published. What follows records the run; failing that must not unpublish it.
+        problems = _record(processed_dir, row, report_bytes)
+        try:
+            removed = layout.prune_runs(processed_dir, config.keep_runs)
+        except OSError as exc:
+            problems.append(f"old run folders not removed: {_describe(processed_dir, exc)}")
+            removed = []
     log.info("published run %s (%d commitments); removed old runs %s", run_id, count, removed)
-    return result
+    return replace(result, not_recorded="; ".join(problems) or None)
 
 
 def record_unpublished_run(
     run: Mapping[str, object], report: Mapping[str, object], processed_dir: Path
 ) -> None:
     """A run that did not publish (finish_reason ``refused``, ``failed`` or ``interrupted``)
-    still gets its ledger line and becomes ``last_run_report.json``; the published data is not
-    touched."""
+    still gets its ledger line, its row in the runs table and becomes ``last_run_report.json``;
+    the published data is not touched. Raises RunNotRecorded when processed/ cannot take some
+    of that (a full or read-only disk), after writing what it could."""
     row = run_row(run, finished_at=run.get("finished_at") or utc_now())
     run_id = _run_id(row, ("refused", "failed", "interrupted"))
-    with layout.publish_lock(processed_dir):
-        layout.remove_leftovers(processed_dir)
-        recover_published_runs(processed_dir, _runs_file(layout.current_run_dir(processed_dir)))
-        if any(r["run_id"] == run_id for r in read_ledger(processed_dir)):
-            raise ValidationFailed(f"run {run_id} is already in the runs ledger")
-        append_ledger(processed_dir, row)
-        layout.write_atomically(processed_dir / layout.LAST_REPORT, _report_json(report))
+    try:
+        with layout.publish_lock(processed_dir):
+            recover_published_run(processed_dir, layout.current_run_dir(processed_dir))
+            _check_new(processed_dir, run_id)
+            problems = _record(processed_dir, row, _report_json(report))
+    except OSError as exc:
+        problems = [_describe(processed_dir, exc)]
+    if problems:
+        raise RunNotRecorded(f"run {run_id} could not be recorded: {'; '.join(problems)}")
+
+
+def _record(processed_dir: Path, row: Mapping[str, object], report_bytes: bytes) -> list[str]:
+    """Append the ledger line, rewrite the runs table, replace the last run report; each step
+    is tried even when an earlier one failed (a line appended to the ledger may fit where a
+    new file does not). Returns what could not be written."""
+    steps: list[Callable[[], object]] = [
+        lambda: append_ledger(processed_dir, row),
+        lambda: write_runs_table(processed_dir),
+        lambda: layout.write_atomically(processed_dir / layout.LAST_REPORT, report_bytes),
+    ]
+    problems = []
+    for step in steps:
+        try:
+            step()
+        except OSError as exc:
+            problems.append(_describe(processed_dir, exc))
+    return problems
+
+
+def _describe(processed_dir: Path, exc: OSError) -> str:
+    error = layout.write_error(processed_dir, exc)
+    if error is None:
+        raise exc  # not a full or read-only disk: a bug or a hardware fault
+    return str(error)
 
 
 def complete_last_report(processed_dir: Path, report: Mapping[str, object]) -> None:
     """Replace last_run_report.json with the run's final report, which adds what is known only
     once publishing is done (the load stage's duration, peak memory). The run folder keeps the
-    report as it was when the folder was sealed."""
-    with layout.publish_lock(processed_dir):
+    report as it was when the folder was sealed. Raises DiskFull or ProcessedNotWritable."""
+    with layout.writing(processed_dir), layout.publish_lock(processed_dir):
         layout.write_atomically(processed_dir / layout.LAST_REPORT, _report_json(report))
 
 
@@ -180,15 +214,14 @@ def _write_run(
     processed_dir: Path, run_id: str, tables: Mapping[str, pa.Table]
 ) -> tuple[dict[str, TableFiles], FileInfo]:
     """Write, read back and validate every table and the datapackage in runs/<run_id>.tmp;
-    on any failure the folder is removed, and a full disk becomes DiskFull."""
+    on any failure the folder is removed (an OSError is turned into DiskFull or
+    ProcessedNotWritable by the caller)."""
     folder = layout.temporary_run_dir(processed_dir, run_id)
     folder.mkdir(parents=True)
     try:
-        # publish() validated the data tables; the runs table is built after that. Order
-        # does not change validity, and each file is read back and compared with the rows
-        # written, so the checks hold for what readers get. One table at a time: only one
-        # ordered copy is in memory besides the input.
-        validate_tables({RUNS.name: tables[RUNS.name]})
+        # One table at a time: only one ordered copy is in memory besides the input. Each
+        # file is read back and compared with the rows written, so the checks publish() made
+        # on the input hold for what readers get.
         files = {}
         for name, table in tables.items():
             spec = TABLES_BY_NAME[name]
@@ -198,14 +231,22 @@ def _write_run(
             del ordered
         by_name = {f.name: f for t in files.values() for f in (t.parquet, t.csv)}
         return files, write_file(folder, layout.DATAPACKAGE, render_datapackage(by_name))
-    except OSError as exc:
-        shutil.rmtree(folder)
-        if exc.errno in _DISK_FULL:
-            raise DiskFull(f"no space to write the run folder {folder}: {exc}") from exc
-        raise
     except BaseException:
-        shutil.rmtree(folder)
+        _remove(folder)
         raise
+
+
+def _remove(folder: Path) -> None:
+    """Remove an unfinished run folder after a failure, without hiding that failure behind a
+    second one: what cannot be removed now is logged, and removed by the next publish."""
+
+    def report(_function: object, path: str, _info: object) -> None:
+        log.warning("could not remove %s now; the next publish will", path)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=report)
+    else:
+        shutil.rmtree(folder, onerror=report)
 
 
 def _finish_run_folder(processed_dir: Path, run_id: str, report_bytes: bytes) -> None:
@@ -213,10 +254,8 @@ def _finish_run_folder(processed_dir: Path, run_id: str, report_bytes: bytes) ->
     try:
         write_file(folder, layout.RUN_REPORT, report_bytes)
         layout.fsync_dir(folder)
-    except OSError as exc:
-        shutil.rmtree(folder)
-        if exc.errno in _DISK_FULL:
-            raise DiskFull(f"no space to write the run report in {folder}: {exc}") from exc
+    except BaseException:
+        _remove(folder)
         raise
     final = folder.with_name(run_id)
     folder.rename(final)
@@ -232,11 +271,11 @@ def _run_id(row: Mapping[str, object], reasons: tuple[str, ...]) -> str:
     return run_id
 
 
-def _ledger_without(processed_dir: Path, run_id: str) -> list[dict[str, object]]:
-    rows = read_ledger(processed_dir)
-    if any(row["run_id"] == run_id for row in rows):
+def _check_new(processed_dir: Path, run_id: str) -> None:
+    if any(row["run_id"] == run_id for row in read_ledger(processed_dir)):
         raise ValidationFailed(f"run {run_id} is already in the runs ledger")
-    return rows
+    if (processed_dir / layout.RUNS_DIR / run_id).exists():
+        raise ValidationFailed(f"run {run_id} was already published")
 
 
 def _commitment_count(run_dir: Path | None) -> int | None:
@@ -247,10 +286,6 @@ def _commitment_count(run_dir: Path | None) -> int | None:
         return int(pq.read_metadata(path).num_rows)
     except (OSError, pa.ArrowInvalid) as exc:
         raise ProcessedCorrupt(f"cannot count the published commitments in {path}: {exc}") from exc
-
-
-def _runs_file(run_dir: Path | None) -> Path | None:
-    return None if run_dir is None else run_dir / f"{RUNS.name}.parquet"
 
 
 def _report_json(report: Mapping[str, object]) -> bytes:

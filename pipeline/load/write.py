@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.errors import ValidationFailed
+from pipeline.load import layout
 from pipeline.load.csvfile import block_size_for, csv_batches, csv_chunks
 from pipeline.schema import TableSpec
 
@@ -75,7 +76,7 @@ def write_file(
     """Write a new file (from bytes or pieces) and fsync it; OSError (ENOSPC, EFBIG, ...)
     propagates to the caller, which owns the folder and removes it."""
     digest, size = hashlib.sha256(), 0
-    with (folder / name).open("xb") as handle:
+    with layout.naming(folder / name), layout.open_for_writing(folder / name, "xb") as handle:
         for piece in [data] if isinstance(data, bytes) else data:
             handle.write(piece)
             digest.update(piece)

@@ -18,6 +18,7 @@ from pipeline.schema import (
     OGP_VALUES,
     PAGE_FIELDS,
     POLICY_AREAS,
+    rank_columns,
 )
 from pipeline.vocab import default_vocabulary
 
@@ -53,12 +54,29 @@ def _fields(record: Any) -> dict[str, object]:
     return {name: getattr(record, name) for name in names}
 
 
+# {rank column: (scale column, {value: rank})}, from the scales in vocabulary.toml.
+_RANKS = {
+    rank: (name, {value: place for place, value in enumerate(scale, start=1)})
+    for rank, (name, scale) in rank_columns(COMMITMENTS).items()
+}
+# Set by the load stage, which alone knows what the previous publish held.
+_FRESH = {"stale_since": None, "stale_reason": None}
+
+
+def _ranks(commitment: dict[str, object]) -> dict[str, object]:
+    ranks: dict[str, object] = {}
+    for rank, (name, places) in _RANKS.items():
+        value = commitment[name]
+        ranks[rank] = places.get(value) if isinstance(value, str) else None
+    return ranks
+
+
 def add_page(out: dict[str, Columns], page: ParsedPage, origin: Provenance) -> None:
     """Append every row one page yields to the column lists of each table."""
     prov = _fields(origin)
     commitment = _fields(page.commitment)
     cid = page.commitment.commitment_id
-    _append(out[COMMITMENTS.name], {**commitment, **prov})
+    _append(out[COMMITMENTS.name], {**commitment, **_ranks(commitment), **_FRESH, **prov})
     vocab = default_vocabulary()
     for position, area in enumerate(page.commitment.policy_areas):
         _append(

@@ -1,12 +1,11 @@
-"""Transform everything in raw/ into tables: parse changed pages on all cores, carry over the
-rows of pages whose content and parser version did not change since the last publish."""
+"""Transform everything in raw/ into tables: parse changed pages in worker processes (see
+``pool``), carry over the rows of pages whose content and parser version did not change since
+the last publish."""
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,36 +13,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import PARSER_VERSION
-from pipeline.clock import own_peak_rss_kb
 from pipeline.config import TransformConfig
-from pipeline.errors import ParseError
 from pipeline.raw import RawStore, StoredPage
 from pipeline.schema import COMMITMENTS, DATA_TABLES
 from pipeline.tables import table_from_columns
-from pipeline.transform.page import parse_commitment
-from pipeline.transform.rows import Provenance, add_page, empty_columns
+from pipeline.transform.pool import parse_in_workers
+from pipeline.transform.rows import empty_columns
+from pipeline.transform.worker import PageFailure, SeenUnknown
 
 log = logging.getLogger(__name__)
 
-# Pages per task sent to a worker: large enough that process hand-off costs little per page,
-# small enough that two workers finish together (6,500 pages make ~100 tasks).
-_CHUNK = 64
-# Below this many pages, starting worker processes costs more than it saves.
-_MIN_PAGES_FOR_POOL = 200
-
-
-@dataclass(frozen=True, slots=True)
-class PageFailure:
-    url: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class SeenUnknown:
-    kind: str
-    field: str | None
-    text: str
-    url: str
+__all__ = ["PageFailure", "SeenUnknown", "TransformResult", "transform_raw"]
 
 
 @dataclass(frozen=True)
@@ -51,67 +31,12 @@ class TransformResult:
     tables: dict[str, pa.Table]
     parsed: int  # pages parsed in this run
     reused: int  # pages whose rows were carried over from the previous publish
-    failures: tuple[PageFailure, ...]
+    failures: tuple[PageFailure, ...]  # pages that gave no rows (or duplicate ones) this run
     parse_unknowns: tuple[SeenUnknown, ...]  # what only parsing sees (headings, stray text)
     workers_peak_rss_kb: int = 0  # largest peak memory of a parsing process
-
-
-@dataclass
-class _ChunkResult:
-    tables: dict[str, pa.Table]  # Arrow, not Python rows: compact to send between processes
-    failures: list[PageFailure]
-    unknowns: list[SeenUnknown]
-    parsed: int
-    peak_rss_kb: int = 0  # of the process that parsed the chunk
-
-
-def _parse_chunk(raw_dir: Path, pages: Sequence[StoredPage]) -> _ChunkResult:
-    columns = empty_columns()
-    result = _ChunkResult({}, [], [], 0)
-    with RawStore(raw_dir) as store:
-        for page in pages:
-            try:
-                html = store.read_body(page.sha256).decode("utf-8", errors="replace")
-                parsed = parse_commitment(html, page.fetched_url)
-            except ParseError as exc:
-                result.failures.append(PageFailure(page.url, str(exc)))
-                continue
-            except Exception as exc:
-                # A parser bug on one page is logged with its traceback and counted as a
-                # failed page (exit code 3); it must not sink the other 6,000.
-                log.exception("parser crashed on %s", page.url)
-                result.failures.append(PageFailure(page.url, f"parser error: {exc!r}"))
-                continue
-            origin = Provenance(page.fetched_url, page.fetched_at, page.sha256, page.fetch_run_id)
-            add_page(columns, parsed, origin)
-            result.unknowns.extend(
-                SeenUnknown(u.kind, u.field, u.text, page.url)
-                for u in parsed.unknowns
-                if u.kind in ("heading", "text", "repeated_label")
-            )
-            result.parsed += 1
-    result.tables = {
-        spec.name: table_from_columns(spec, columns[spec.name]) for spec in DATA_TABLES
-    }
-    result.peak_rss_kb = own_peak_rss_kb()
-    return result
-
-
-def _chunks(pages: Sequence[StoredPage]) -> Iterator[Sequence[StoredPage]]:
-    for start in range(0, len(pages), _CHUNK):
-        yield pages[start : start + _CHUNK]
-
-
-def _run_chunks(raw_dir: Path, pages: Sequence[StoredPage], workers: int) -> Iterator[_ChunkResult]:
-    if workers <= 1 or len(pages) < _MIN_PAGES_FOR_POOL:
-        for chunk in _chunks(pages):
-            yield _parse_chunk(raw_dir, chunk)
-        return
-    # spawn, not fork: the parent may hold threads (progress bar, HTTP client) and a lexbor
-    # parser; a fresh interpreter per worker is the safe choice and costs ~0.2 s once.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_parse_chunk, [raw_dir] * len(pages), list(_chunks(pages)))
+    # Pages whose latest fetch failed while an earlier body is kept: their rows come from
+    # that older body (reason: the fetch error).
+    fetch_failed: tuple[PageFailure, ...] = ()
 
 
 def _reusable(
@@ -143,7 +68,8 @@ def _concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
     empty = empty_columns()
     return {
         spec.name: pa.concat_tables(
-            [table_from_columns(spec, empty[spec.name])] + [part[spec.name] for part in parts]
+            [table_from_columns(spec, empty[spec.name])]
+            + [part[spec.name] for part in parts if part]
         )
         for spec in DATA_TABLES
     }
@@ -155,6 +81,7 @@ def transform_raw(
     """Parse raw/ into the data tables (rows unsorted; load sorts and validates)."""
     with RawStore(raw_dir) as store:
         pages = store.current_pages()
+        fetch_failed = _fetch_failed(store) if pages else ()
     reused = _reusable(previous, pages)
     to_parse = [page for page in pages if (page.fetched_url, page.sha256) not in reused]
     log.info(
@@ -163,7 +90,7 @@ def transform_raw(
         len(pages) - len(to_parse),
         len(to_parse),
     )
-    results = list(_run_chunks(raw_dir, to_parse, config.workers))
+    results = list(parse_in_workers(raw_dir, to_parse, config.workers, config.page_time_limit_s))
     tables = _concat([r.tables for r in results])
     if reused and previous is not None:
         tables = _with_carried_over(tables, previous, set(reused.values()))
@@ -176,6 +103,16 @@ def transform_raw(
         failures=tuple(sorted(failures, key=lambda f: f.url)),
         parse_unknowns=tuple(u for r in results for u in r.unknowns),
         workers_peak_rss_kb=max((r.peak_rss_kb for r in results), default=0),
+        fetch_failed=fetch_failed,
+    )
+
+
+def _fetch_failed(store: RawStore) -> tuple[PageFailure, ...]:
+    """Pages kept with an earlier body whose latest fetch failed (raw state 'failed')."""
+    return tuple(
+        PageFailure(state.url, state.last_error or "the fetch failed", state.commitment_id)
+        for state in store.db.current_pages()
+        if state.state == "failed"
     )
 
 
@@ -212,7 +149,8 @@ def _drop_duplicate_ids(
         key=lambda row: (row[0], cid_mismatch(row), row[2]),
     ):
         if cid in seen:
-            failures.append(PageFailure(source, f"duplicate commitment {cid}; kept {seen[cid]}"))
+            reason = f"duplicate commitment {cid}; kept {seen[cid]}"
+            failures.append(PageFailure(source, reason, cid))
         else:
             seen[cid] = source
     if not failures:

@@ -9,6 +9,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from demosite.faults import Stall, Trickle
@@ -108,3 +109,7 @@ def test_max_runtime_publishes_what_it_has_and_reports_the_rest_with_exit_3(
     assert {url for url, row in rows.items() if row.state == "failed"} == missed
     assert all(rows[url].sha256 is not None for url in missed)  # their stored bodies stay
     assert report.stages["transform"]["commitments"] == 12  # published from what is stored
+    published = pq.read_table(tmp_path / "processed" / "commitments.parquet").to_pylist()
+    stale = {row["url"]: row["stale_reason"] for row in published if row["stale_since"]}
+    assert set(stale) == missed  # their rows are the earlier ones, marked stale, with why
+    assert all("not reached before --max-runtime" in why for why in stale.values())

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from pipeline import PARSER_VERSION, __version__
 from pipeline.load.field_metadata import vocabulary
-from pipeline.schema import COMMITMENTS, DATA_TABLES, TableSpec
+from pipeline.schema import COMMITMENTS, DATA_TABLES, TableSpec, rank_columns
 from pipeline.tables import is_string_list
 
 FETCHED = datetime(2025, 3, 1, 6, 30, tzinfo=UTC)
@@ -34,17 +34,25 @@ def sample_tables(commitments: int = 20, per_commitment: int = 3) -> dict[str, p
 
 
 def table_of(spec: TableSpec, owners: list[str], positions: list[int]) -> pa.Table:
-    """One row per (owner commitment, position); other columns vary with the row number."""
-    arrays = []
+    """One row per (owner commitment, position); other columns vary with the row number.
+    Rank columns hold the rank of their scale column's value; nothing is stale."""
+    columns: dict[str, list[object]] = {}
+    ranks = rank_columns(spec)
     for field in spec.schema:
         if field.name == "commitment_id":
             values: list[object] = list(owners)
         elif field.name == "position":
             values = list(positions)
+        elif field.name in ranks:
+            name, scale = ranks[field.name]
+            values = [None if v is None else scale.index(str(v)) + 1 for v in columns[name]]
+        elif field.name in ("stale_since", "stale_reason"):
+            values = [None] * len(owners)
         else:
             allowed = vocabulary(field)
             values = [_value(field, allowed, i, positions[i]) for i in range(len(owners))]
-        arrays.append(pa.array(values, type=field.type))
+        columns[field.name] = values
+    arrays = [pa.array(columns[field.name], type=field.type) for field in spec.schema]
     return pa.Table.from_arrays(arrays, schema=spec.schema)
 
 
@@ -73,9 +81,10 @@ def file_hashes(folder: Path) -> dict[str, str]:
 
 
 def reader_view(processed: Path) -> dict[str, str]:
-    """What a reader sees: the hashes of the top-level published names (through the links)."""
+    """What a reader sees of the publish: the hashes of the top-level published names (through
+    the links). The runs table is not part of it: it records every run, published or not."""
     names = [f"{s.name}.{ext}" for s in DATA_TABLES for ext in ("parquet", "csv")]
-    names += ["runs.parquet", "runs.csv", "datapackage.json", "run_report.json"]
+    names += ["datapackage.json", "run_report.json"]
     return {name: hashlib.sha256((processed / name).read_bytes()).hexdigest() for name in names}
 
 

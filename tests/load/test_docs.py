@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from pipeline.load import render_data_dictionary
 from pipeline.load.field_metadata import description
 from pipeline.schema import ALL_TABLES
@@ -30,10 +28,13 @@ def test_data_dictionary_names_every_table_and_column() -> None:
 
 def test_data_dictionary_states_the_csv_conventions_and_vocabularies() -> None:
     text = render_data_dictionary()
-    # The separator is shown as code wherever it is named: in prose, and in a table cell with
-    # its bar escaped (an unescaped one would split the cell).
-    assert re.findall(r"joined with (`[^`]*`)", text) == ["` | `", "` \\| `"]
-    assert "` | ` (space, bar, space)" in text
+    assert "cell is a JSON array of strings" in text
+    assert '| `list<string>` | `list[str]` | a JSON array: `["a", "b"]` |' in text
+    # The formula rule and the expression that undoes it, as the code applies them.
+    assert "starting with `=`, `+`, `@`, a tab or a carriage return" in text
+    assert "`^'+([=+@\\t\\r]|-[^ 0-9])`" in text
     assert "| `pending_irm_review` |" in text and "| `unrecognized` |" in text
     assert "scale: `Low` < `High`" in text
+    assert "| `completion_rank` | `int8` | no |" in text
+    assert "1 = `No Evidence Available`, 2 = `Not Started`" in text
     assert "processed/current" in text

@@ -14,6 +14,7 @@ import pytest
 from pipeline.config import LoadConfig
 from pipeline.errors import ProcessedCorrupt, PublishRefused, ValidationFailed
 from pipeline.load import publish, read_published, record_unpublished_run
+from pipeline.load.csvfile import parse_csv
 from pipeline.schema import DATA_TABLES, TABLES_BY_NAME
 from tests.load.helpers import file_hashes, reader_view, sample_run, sample_tables
 
@@ -34,23 +35,31 @@ def test_first_publish_lays_out_processed(processed: Path) -> None:
     result = publish(sample_tables(), sample_run(RUN_1), {"note": "first"}, CONFIG, processed)
     assert result.run_dir == processed / "runs" / RUN_1
     assert (processed / "current").readlink() == Path("runs") / RUN_1
-    for name in [*DATA_FILES, "runs.parquet", "runs.csv", "datapackage.json", "run_report.json"]:
+    for name in [*DATA_FILES, "datapackage.json", "run_report.json"]:
         assert (processed / name).readlink() == Path("current") / name
         assert (processed / name).read_bytes() == (result.run_dir / name).read_bytes()
+    # The runs table lives outside the immutable run folders: it changes at every run.
+    for name in ["runs.parquet", "runs.csv", "runs.jsonl"]:
+        assert (processed / name).is_file() and not (processed / name).is_symlink()
+        assert not (result.run_dir / name).exists()
     assert (processed / ".gitkeep").exists()
     assert result.commitments == 20 and result.previous_commitments is None
-    assert sorted(result.tables) == sorted([*(s.name for s in DATA_TABLES), "runs"])
+    assert sorted(result.tables) == sorted(s.name for s in DATA_TABLES)
     assert result.tables["page_fields"].rows == 60
-    assert result.tables["runs"].rows == 1
+    assert result.not_recorded is None
     page_fields_csv = result.tables["page_fields"].csv
     assert page_fields_csv.name == "page_fields.csv"
     assert page_fields_csv.bytes == (processed / "page_fields.csv").stat().st_size
     report = json.loads((processed / "run_report.json").read_text())
     assert report["note"] == "first"
+    assert report["run"]["run_id"] == RUN_1 and report["run"]["commitments"] == 20
     assert report["publish"]["files"]["page_fields.csv"]["rows"] == 60
     assert (processed / "last_run_report.json").read_text() == (
         processed / "run_report.json"
     ).read_text()
+    runs = pq.read_table(processed / "runs.parquet")
+    assert runs.schema.equals(TABLES_BY_NAME["runs"].schema, check_metadata=True)
+    assert runs.column("run_id").to_pylist() == [RUN_1]
 
 
 def test_readers_get_declared_types_through_the_links(processed: Path) -> None:
@@ -63,6 +72,7 @@ def test_readers_get_declared_types_through_the_links(processed: Path) -> None:
 
 def test_same_tables_give_byte_identical_data_files(processed: Path) -> None:
     first = publish(sample_tables(), sample_run(RUN_1), {}, CONFIG, processed)
+    runs_after_first = (processed / "runs.parquet").read_bytes()
     shuffled = {
         name: table.take(list(range(table.num_rows))[::-1])
         for name, table in sample_tables().items()
@@ -71,10 +81,8 @@ def test_same_tables_give_byte_identical_data_files(processed: Path) -> None:
     for name in [*DATA_FILES, "datapackage.json"]:
         assert (first.run_dir / name).read_bytes() == (second.run_dir / name).read_bytes(), name
         assert first.files[name] == second.files[name]
-    assert (first.run_dir / "runs.parquet").read_bytes() != (
-        second.run_dir / "runs.parquet"
-    ).read_bytes()
-    assert pq.read_table(second.run_dir / "runs.parquet").column("run_id").to_pylist() == [
+    assert (processed / "runs.parquet").read_bytes() != runs_after_first
+    assert pq.read_table(processed / "runs.parquet").column("run_id").to_pylist() == [
         RUN_1,
         RUN_2,
     ]
@@ -152,13 +160,21 @@ def test_shrink_guard(processed: Path, count: int, config: LoadConfig, refused: 
         assert result.previous_commitments == 100 and result.commitments == count
 
 
-def test_unpublished_runs_reach_the_ledger_and_the_next_runs_table(processed: Path) -> None:
+def test_unpublished_runs_reach_the_ledger_and_the_runs_table_at_once(processed: Path) -> None:
     publish(sample_tables(), sample_run(RUN_1), {}, CONFIG, processed)
-    before = file_hashes(processed / "runs")
+    before, published = file_hashes(processed / "runs"), reader_view(processed)
     record_unpublished_run(sample_run(RUN_2, "refused"), {"why": "shrink"}, processed)
-    assert file_hashes(processed / "runs") == before
+    assert file_hashes(processed / "runs") == before and reader_view(processed) == published
     assert json.loads((processed / "last_run_report.json").read_text()) == {"why": "shrink"}
     assert json.loads((processed / "run_report.json").read_text())["publish"]["commitments"] == 20
+    for runs in (
+        pq.read_table(processed / "runs.parquet").to_pylist(),
+        parse_csv(TABLES_BY_NAME["runs"], (processed / "runs.csv").read_bytes()).to_pylist(),
+    ):
+        assert [(r["run_id"], r["finish_reason"], r["commitments"]) for r in runs] == [
+            (RUN_1, "published", 20),
+            (RUN_2, "refused", None),
+        ]
     publish(sample_tables(), sample_run(RUN_3, "partial"), {}, CONFIG, processed)
     runs = pq.read_table(processed / "runs.parquet").to_pylist()
     assert [(r["run_id"], r["finish_reason"], r["commitments"]) for r in runs] == [
@@ -187,11 +203,11 @@ def test_a_ledger_line_lost_in_a_crash_is_recovered(processed: Path) -> None:
     publish(sample_tables(), sample_run(RUN_1), {}, CONFIG, processed)
     publish(sample_tables(), sample_run(RUN_2), {}, CONFIG, processed)
     # As if killed between switching current and appending the ledger line of RUN_2, and in
-    # the middle of appending another line.
+    # the middle of appending another line: the run folder's report still holds its row.
     ledger = processed / "runs.jsonl"
     first_line = ledger.read_text().splitlines()[0]
     ledger.write_text(first_line + '\n{"run_id": "2025')
-    publish(sample_tables(), sample_run(RUN_3), {}, CONFIG, processed)
+    record_unpublished_run(sample_run(RUN_3, "failed"), {}, processed)
     runs = pq.read_table(processed / "runs.parquet").column("run_id").to_pylist()
     assert runs == [RUN_1, RUN_2, RUN_3]
     assert [json.loads(line)["run_id"] for line in ledger.read_text().splitlines()] == runs
@@ -218,9 +234,10 @@ def test_old_run_folders_are_pruned_but_current_and_gitkeep_stay(processed: Path
 def test_datapackage_describes_every_published_file(processed: Path) -> None:
     result = publish(sample_tables(), sample_run(RUN_1), {}, CONFIG, processed)
     package = json.loads((processed / "datapackage.json").read_text())
-    assert package["profile"] == "tabular-data-package"
+    assert package["profile"] == "data-package"
+    assert [lic["name"] for lic in package["licenses"]] == ["notspecified", "MIT"]
     resources = {r["path"]: r for r in package["resources"]}
-    assert sorted(resources) == sorted([*DATA_FILES, "runs.parquet", "runs.csv"])
+    assert sorted(resources) == sorted(DATA_FILES)  # the runs table is outside the run folder
     names = {r["name"] for r in package["resources"]}
     for path, resource in resources.items():
         spec_fields = [f["name"] for f in resource["schema"]["fields"]]
@@ -228,17 +245,30 @@ def test_datapackage_describes_every_published_file(processed: Path) -> None:
         assert spec_fields == pq.read_schema(processed / f"{table}.parquet").names
         for foreign_key in resource["schema"].get("foreignKeys", []):
             assert foreign_key["reference"]["resource"] in names
-        if table == "runs":
-            assert "hash" not in resource
-            continue
         info = result.files[path]
         assert resource["bytes"] == info.bytes == (processed / path).stat().st_size
         assert resource["hash"] == f"sha256:{file_hashes(processed)[path]}"
-        assert resource["rows"] == info.rows
-    completion = next(
-        f for f in resources["commitments.csv"]["schema"]["fields"] if f["name"] == "completion"
-    )
-    assert completion["constraints"]["enum"][0] == "No Evidence Available"
+        if path.endswith(".csv"):
+            assert resource["profile"] == "tabular-data-resource"
+            assert resource["rows"] == info.rows
+        else:  # frictionless checks bytes and hash of a file; pyarrow checks the rest
+            assert (resource["type"], resource["profile"]) == ("file", "data-resource")
+            assert "rows" not in resource
+    fields = {f["name"]: f for f in resources["commitments.csv"]["schema"]["fields"]}
+    assert fields["completion"]["constraints"]["enum"][0] == "No Evidence Available"
+    assert fields["completion"]["categoriesOrdered"] is True
+    assert fields["completion_rank"]["categories"][0] == {
+        "value": 1,
+        "label": "No Evidence Available",
+    }
+    assert fields["completion_rank"]["constraints"] == {
+        "required": False,
+        "minimum": 1,
+        "maximum": 5,
+    }
+    assert fields["policy_areas"]["type"] == "array"
+    assert fields["title"]["missingValues"] == []  # required text: "" is an empty string
+    assert "missingValues" not in fields["description"]
     assert resources["commitments.csv"]["schema"]["primaryKey"] == ["commitment_id"]
 
 
