@@ -16,6 +16,7 @@ from demosite.pages import DemoPage
 from demosite.sample import sample_pages
 from demosite.server import serve_until_stopped
 from demosite.site import Site
+from demosite.traffic import RandomFaults, RateLimit
 
 
 def _pages(args: argparse.Namespace) -> list[DemoPage]:
@@ -37,9 +38,14 @@ def _pages(args: argparse.Namespace) -> list[DemoPage]:
 
 def run_serve(args: argparse.Namespace) -> int:
     site = Site(_pages(args), sitemaps=args.sitemaps, empty_member_lists=args.empty_member_lists)
+    chaos = None
+    if args.fault_429 or args.fault_503:
+        chaos = RandomFaults(args.fault_429, args.fault_503, args.retry_after, args.seed)
+    limit = RateLimit(args.rate_limit, args.limit_retry_after) if args.rate_limit else None
     serve_until_stopped(
-        site, host=args.host, port=args.port, latency_s=args.latency, gzip_bodies=args.gzip
-    )
+        site, host=args.host, port=args.port, latency_s=args.latency, gzip_bodies=args.gzip,
+        random_faults=chaos, rate_limit=limit,
+    )  # fmt: skip
     return 0
 
 
@@ -58,6 +64,14 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     serve.add_argument("--sample", type=int, metavar="N", help="N minimal commitment pages")
     serve.add_argument("--members", type=int, default=9, help="members for --sample")
     serve.add_argument("--padding", type=int, default=0, help="chrome bytes per --sample page")
+    serve.add_argument("--fault-429", type=float, default=0.0, help="share answered 429")
+    serve.add_argument("--fault-503", type=float, default=0.0, help="share answered 503")
+    serve.add_argument("--retry-after", default="1", help="Retry-After of the random 429s")
+    serve.add_argument("--seed", type=int, default=0, help="seed of the random faults")
+    serve.add_argument(
+        "--rate-limit", type=float, help="accept at most R requests per second, 429 the rest"
+    )
+    serve.add_argument("--limit-retry-after", help="Retry-After of the rate limit's 429s")
     serve.set_defaults(handler=run_serve)
 
 

@@ -71,7 +71,46 @@ class IgnoreValidators:
     as servers without validator support do."""
 
 
-Fault = Status | Reset | Truncate | Stall | Redirect | Oversize | WrongType | IgnoreValidators
+@dataclass(frozen=True, slots=True)
+class Trickle:
+    """The page with its full Content-Length, the body sent one byte every ``interval_s``:
+    every byte comes well within a read timeout, the whole never within a deadline."""
+
+    interval_s: float = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """The page's body gzipped ``layers`` times, announced as ``Content-Encoding: gzip, gzip``
+    (one ``gzip`` per layer)."""
+
+    layers: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Bomb:
+    """A 200 text/html answer of ``size`` zero bytes, gzipped ``layers`` times: a few KB on
+    the wire that inflate to ``size`` bytes (or far more, for a client that decodes each layer
+    of a stacked encoding in one go)."""
+
+    size: int
+    layers: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """The page with exactly these ETag / Last-Modified header values (the characters are the
+    header's bytes: latin-1 text, so non-ASCII bytes can be served); a request sending them
+    back exactly is answered 304."""
+
+    etag: str | None
+    last_modified: str | None = None
+
+
+Fault = (
+    Status | Reset | Truncate | Stall | Redirect | Oversize | WrongType | IgnoreValidators
+    | Trickle | Encoded | Bomb | Validators
+)  # fmt: skip
 
 
 class FaultQueue:

@@ -3,21 +3,27 @@
 asyncio streams rather than ``http.server``: the thread-per-request stdlib server manages a few
 hundred requests a second, and the benchmarks need thousands. Keep-alive, conditional GET
 (ETag / Last-Modified -> 304), optional gzip, an optional per-request latency, a request log for
-test assertions, and fault injection per path (see ``demosite.faults``).
+test assertions, fault injection per path (see ``demosite.faults``; hostile answers are built in
+``demosite.hostile``), and server-wide random 429/503 or a rate limit (``demosite.traffic``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from email.utils import formatdate
 
+from demosite import hostile
 from demosite.faults import (
+    Bomb,
+    Encoded,
     Fault,
     FaultQueue,
     IgnoreValidators,
@@ -26,15 +32,17 @@ from demosite.faults import (
     Reset,
     Stall,
     Status,
+    Trickle,
     Truncate,
+    Validators,
     WrongType,
 )
+from demosite.traffic import RandomFaults, RateLimit, Traffic
 from demosite.wire import (
     App,
     LoggedRequest,
     Request,
     Response,
-    chunked,
     http_now,
     not_modified,
     read_request,
@@ -45,7 +53,6 @@ from demosite.wire import (
 __all__ = ["App", "DemoServer", "LoggedRequest", "Request", "Response", "serve_in_thread"]
 
 _GZIP_MIN_BYTES = 1024  # below this gzip saves nothing worth its CPU
-_CHUNK = 64 * 1024
 
 
 class DemoServer:
@@ -58,6 +65,8 @@ class DemoServer:
         latency_s: float = 0.0,
         gzip_bodies: bool = False,
         keep_log: bool = True,
+        random_faults: RandomFaults | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         self.app = app
         self.host, self.port = host, port
@@ -65,6 +74,7 @@ class DemoServer:
         self.gzip_bodies = gzip_bodies
         self.keep_log = keep_log
         self.faults = FaultQueue()
+        self.traffic = Traffic(random_faults, rate_limit)
         self.log: list[LoggedRequest] = []
         self.requests_served = 0
         self.base_url = ""
@@ -112,7 +122,7 @@ class DemoServer:
                 return
             if self.latency_s:
                 await asyncio.sleep(self.latency_s)
-            fault = self.faults.pop(request.path)
+            fault = self.faults.pop(request.path) or self.traffic.fault_for(request.path)
             keep_alive = await self._answer(request, fault, reader, writer)
             if not keep_alive or request.headers.get("connection", "").lower() == "close":
                 return
@@ -137,11 +147,22 @@ class DemoServer:
                 return False  # the stall ran its full course without the client giving up
             return False
         if isinstance(fault, Oversize):
-            await self._send_oversize(request, fault, writer)
+            self._record(request, 200, fault.size, fault)
+            await hostile.oversize(writer, fault.size, declare_length=fault.declare_length)
+            return False
+        if isinstance(fault, Encoded | Bomb):
+            answer = self._gzip_answer(request, fault)
+            self._record(request, 200, len(answer), fault)
+            writer.write(answer)
+            await writer.drain()
             return False
         response = self._response_for(request, fault)
         head, body = self._encode(request, response)
         # Logged before answering: a client that has its answer finds the request in the log.
+        if isinstance(fault, Trickle):
+            self._record(request, response.status, len(body), fault)
+            await hostile.trickle(writer, head, body, fault.interval_s)
+            return False
         if isinstance(fault, Truncate):
             cut = int(len(body) * fault.fraction)
             self._record(request, response.status, cut, fault)
@@ -166,6 +187,8 @@ class DemoServer:
         response = self.app.respond(request)
         if isinstance(fault, WrongType):
             response = replace(response, content_type=fault.content_type)
+        if isinstance(fault, Validators):
+            return hostile.with_validators(request, response, fault)
         if not isinstance(fault, IgnoreValidators) and not_modified(request, response):
             return Response(304, etag=response.etag, last_modified=response.last_modified)
         return response
@@ -209,27 +232,11 @@ class DemoServer:
                 self._gzip_cache[key] = cached
         return cached
 
-    async def _send_oversize(
-        self, request: Request, fault: Oversize, writer: asyncio.StreamWriter
-    ) -> None:
-        framing = (
-            f"Content-Length: {fault.size}"
-            if fault.declare_length
-            else "Transfer-Encoding: chunked"
-        )
-        head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{framing}\r\n\r\n"
-        writer.write(head.encode("latin-1"))
-        self._record(request, 200, fault.size, fault)
-        chunk = b"<p>" + b"x" * (_CHUNK - 3)
-        sent = 0
-        while sent < fault.size:
-            piece = chunk[: fault.size - sent]
-            writer.write(piece if fault.declare_length else chunked(piece))
-            sent += len(piece)
-            await writer.drain()  # raises ConnectionError once the client hangs up
-        if not fault.declare_length:
-            writer.write(b"0\r\n\r\n")
-        await writer.drain()
+    def _gzip_answer(self, request: Request, fault: Encoded | Bomb) -> bytes:
+        if isinstance(fault, Bomb):
+            return hostile.gzip_answer(hostile.bomb(fault.size), 1, more_layers=fault.layers - 1)
+        body = self.app.respond(request).body
+        return hostile.gzip_answer(body, 0, more_layers=fault.layers)
 
     def _record(self, request: Request, status: int, size: int, fault: Fault | None) -> None:
         if not self.keep_log:
@@ -286,22 +293,17 @@ def serve_in_thread(app: App, **options: object) -> Iterator[DemoServer]:
         loop.close()
 
 
-def serve_until_stopped(
-    app: App, *, host: str = "127.0.0.1", port: int = 0, latency_s: float = 0.0,
-    gzip_bodies: bool = False,
-) -> None:  # fmt: skip
+def serve_until_stopped(app: App, **options: object) -> None:
     """Serve ``app`` (a demo Site) until SIGINT or SIGTERM, printing the base URL on stdout
-    (one line, flushed) once it listens. For ``python -m demosite serve`` and the benchmarks."""
-    asyncio.run(_serve_until_stopped(app, host, port, latency_s, gzip_bodies))
+    (one line, flushed) once it listens. For ``python -m demosite serve`` and the benchmarks.
+    ``options`` are DemoServer's (host, port, latency_s, gzip_bodies, random_faults,
+    rate_limit); on SIGTERM it prints what the traffic modes refused, on stderr."""
+    asyncio.run(_serve_until_stopped(app, options))
 
 
-async def _serve_until_stopped(
-    app: App, host: str, port: int, latency_s: float, gzip_bodies: bool
-) -> None:
-    server = DemoServer(
-        app, host=host, port=port, latency_s=latency_s, gzip_bodies=gzip_bodies,
-        keep_log=False,  # a long-running server must not grow a log nobody reads
-    )  # fmt: skip
+async def _serve_until_stopped(app: App, options: dict[str, object]) -> None:
+    # keep_log False: a long-running server must not grow a log nobody reads.
+    server = DemoServer(app, keep_log=False, **options)  # type: ignore[arg-type]
     print(await server.start(), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -309,3 +311,6 @@ async def _serve_until_stopped(
         loop.add_signal_handler(signum, stop.set)
     await stop.wait()
     await server.close()
+    # One JSON line on stderr: what the traffic modes did (the benchmarks read it).
+    summary = {"requests": server.requests_served, **server.traffic.summary()}
+    print(json.dumps(summary), file=sys.stderr, flush=True)

@@ -80,6 +80,10 @@ class Site:
         self.sitemaps = sitemaps
         self.empty_member_lists = empty_member_lists
         self.redirects: dict[str, tuple[str, int]] = {}
+        # Extra entries, verbatim (hostile ones too): URLs in the member sitemap, sitemaps in
+        # the index. Set before the first request for them (answers are cached).
+        self.sitemap_extra: list[str] = []
+        self.sitemap_index_extra: list[str] = []
         self.base_url = "http://127.0.0.1"
         self._lock = threading.Lock()
         self._bodies: dict[tuple[str, str], tuple[bytes, str]] = {}  # cache, cleared on change
@@ -231,18 +235,21 @@ class Site:
 
     def _sitemap(self, path: str) -> Response:
         if path == SITEMAP_INDEX:
-            children = [SITEMAP_MEMBERS, SITEMAP_COMMITMENTS]
+            children = [self.base_url + SITEMAP_MEMBERS, self.base_url + SITEMAP_COMMITMENTS]
             items = "".join(
-                f"<sitemap><loc>{self.base_url}{child}</loc></sitemap>" for child in children
+                f"<sitemap><loc>{escape(child)}</loc></sitemap>"
+                for child in [*children, *self.sitemap_index_extra]
             )
             return self._xml(f'<sitemapindex xmlns="{_SITEMAP_NS}">{items}</sitemapindex>')
         live = [e for e in self._entries.values() if e.gone_status is None]
         if path == SITEMAP_MEMBERS:
             slugs = sorted({(e.page.language, e.page.member_slug) for e in live})
             members: list[tuple[str, float | None]] = [
-                (f"{_lang_prefix(lang)}/members/{slug}/", None) for lang, slug in slugs
+                (f"{self.base_url}{_lang_prefix(lang)}/members/{slug}/", None)
+                for lang, slug in slugs
             ]
-            return self._xml(_urlset(self.base_url, members))
+            members += [(url, None) for url in self.sitemap_extra]
+            return self._xml(_urlset("", members))
         if path in (SITEMAP_COMMITMENTS, SITEMAP_COMMITMENTS.removesuffix(".gz")):
             xml = _urlset(self.base_url, [(commitment_path(e.page), e.modified) for e in live])
             if path.endswith(".gz"):

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from pipeline import __version__
 from pipeline.errors import ConfigError
 from pipeline.ids import is_member_slug
-from pipeline.urls import LANGUAGES, same_site, site_root
+from pipeline.urls import LANGUAGES, on_allowed_host, site_root, split_url
 
 LIVE_SITE = "https://www.opengovpartnership.org"
 PROJECT_URL = "https://github.com/ogp-data/ogp-pipeline"
@@ -59,23 +59,42 @@ class FetchConfig:
     # WordPress renders pages server-side; uncached commitment pages have been seen to take
     # several seconds. 30 s is generous for that and still bounds a stalled transfer.
     read_timeout_s: float = 30.0
-    # Five attempts with exponential backoff span about a minute: enough to ride out a restart
-    # or a deploy, short enough that a broken page does not hold up a nightly run.
-    max_attempts: int = 5
-    backoff_base_s: float = 2.0  # first retry after ~2 s, then 4, 8, 16 (with jitter)
+    # The read timeout bounds the silence between two packets, not a server that trickles a
+    # byte every few seconds: this bounds the whole request (connect, headers, body). A 200 KB
+    # page takes well under a second; 120 s also lets the largest body allowed (10 MiB)
+    # through a 1 Mbit/s path.
+    request_deadline_s: float = 120.0
+    # Six attempts with exponential backoff span about half a minute: enough to ride out a
+    # restart or a deploy, short enough that a broken page does not hold up a nightly run.
+    max_attempts: int = 6
+    # First retry after 1-2 s, then 2-3, 4-5, 8-9, 16-17 (with jitter): a lone 5xx is usually
+    # over within a second, and a longer first wait held up whole phases of the crawl (the
+    # next phase starts when the last page of this one is done; see BENCHMARKS.md, throttle).
+    backoff_base_s: float = 1.0
     backoff_max_s: float = 60.0  # no single backoff wait longer than a minute
     # A Retry-After beyond five minutes is treated as "not tonight": we wait at most this long,
     # then count the attempt; the page is retried by the next run.
     retry_after_cap_s: float = 300.0
-    # Each 429/503 doubles the gap between requests to the host; 30 s is where doubling stops:
+    # 429/503s cut the request rate (ratelimit.py); a gap of 30 s is where cutting stops:
     # slower than that, 6,500 pages no longer fit a night, and the run should rather fail loudly.
     max_delay_s: float = 30.0
+    # A robots.txt Crawl-delay above this stops the run with a clear message instead of being
+    # obeyed for days: at 60 s, 6,500 conditional requests take 4.5 days. Values seen on real
+    # sites are 1-30 s; a person who wants more raises it (--max-crawl-delay).
+    max_crawl_delay_s: float = 60.0
+    # The window a run may fetch in (--max-runtime), None: no limit. Pages not reached keep
+    # their stored body, recorded as failed for this run.
+    max_runtime_s: float | None = None
     # The largest commitment pages seen are a few hundred KB; 10 MiB is ~20x headroom and stops
     # a misconfigured endpoint from streaming an unbounded body into memory.
     max_body_bytes: int = 10 * 1024 * 1024
     # Redirect chains on the site are one or two hops (no-www to www, add slash); five allows
     # for that and stops a loop early.
     max_redirects: int = 5
+    # Member and commitment links kept per page: a member page lists a few hundred commitments,
+    # the listing ~230 members; 10,000 is ~30x that and stops one hostile page from queueing a
+    # million requests.
+    max_links_per_page: int = 10_000
     # IDs are sequential per member but withdrawn commitments leave gaps; five consecutive
     # misses past the highest known ID ends the probe without hammering the site with 404s.
     probe_misses: int = 5
@@ -90,8 +109,8 @@ class FetchConfig:
     log_every_s: float = 30.0
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        parts = split_url(self.base_url)
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigError(f"base URL {self.base_url!r} is not an http(s) URL with a host")
         if self.language not in LANGUAGES:
             raise ConfigError(f"language {self.language!r}: expected one of {LANGUAGES}")
@@ -104,20 +123,31 @@ class FetchConfig:
             "max_redirects": self.max_redirects,
             "max_body_bytes": self.max_body_bytes,
             "sitemap_max_bytes": self.sitemap_max_bytes,
+            "max_links_per_page": self.max_links_per_page,
         }
         for name, value in positive.items():
             if value < 1:
                 raise ConfigError(f"{name} must be at least 1 (got {value})")
         if self.max_pages is not None and self.max_pages < 1:
             raise ConfigError(f"max_pages must be at least 1 (got {self.max_pages})")
-        timings = (self.delay_s, self.backoff_base_s, self.backoff_max_s, self.max_delay_s)
-        if min(timings) < 0 or self.connect_timeout_s <= 0 or self.read_timeout_s <= 0:
+        timings = (self.delay_s, self.backoff_base_s, self.backoff_max_s, self.max_delay_s,
+                   self.max_crawl_delay_s)  # fmt: skip
+        timeouts = (self.connect_timeout_s, self.read_timeout_s, self.request_deadline_s)
+        if min(timings) < 0 or min(timeouts) <= 0:
             raise ConfigError("delays cannot be negative and timeouts must be positive")
+        if self.max_runtime_s is not None and self.max_runtime_s <= 0:
+            raise ConfigError(f"max_runtime_s must be positive (got {self.max_runtime_s})")
         if self.seed_file is not None and not self.seed_file.is_file():
             raise ConfigError(f"seed file {self.seed_file} does not exist")
-        for url in self.start_urls:
-            if not same_site(urljoin(self.base_url, url), self.base_url):
-                raise ConfigError(f"start URL {url} is not on {site_root(self.base_url)}")
+        for url in (*self.start_urls, *self.sitemap_urls):
+            try:
+                absolute = urljoin(self.base_url, url)
+            except ValueError:
+                absolute = ""
+            if not on_allowed_host(absolute, self.base_url):
+                raise ConfigError(
+                    f"start or sitemap URL {url} is not on {site_root(self.base_url)}"
+                )
 
 
 @dataclass(frozen=True)

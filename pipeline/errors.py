@@ -74,12 +74,17 @@ class FetchGaveUp(FetchFailed):
 
 class TransientFetchError(ExtractError):
     """Raised inside the extract stage for one failed attempt worth retrying (408, 429, 5xx,
-    timeout, reset, truncated body); after the last attempt the page is recorded as failed."""
+    timeout, the total deadline, reset, truncated body); after the last attempt the page is
+    recorded as failed. ``retry_after`` is the wait the server asked for (Retry-After, capped),
+    which the next attempt honours instead of the backoff."""
 
-    def __init__(self, reason: str, detail: str, status: int | None = None) -> None:
+    def __init__(
+        self, reason: str, detail: str, status: int | None = None, retry_after: float | None = None
+    ) -> None:
         super().__init__(detail)
         self.reason = reason  # short key for retries_by_reason: "429", "timeout", "reset"
         self.status = status
+        self.retry_after = retry_after
 
 
 class RefusedResponse(ExtractError):
@@ -97,9 +102,50 @@ class SitemapError(ExtractError):
     (refused, never expanded), or larger than the configured cap once decompressed."""
 
 
-class StoreCorrupt(ExtractError):
+class GuardRefusal(PipelineError):
+    """Base class of refusals by a guard: a check that stops a run on purpose because going on
+    would do something a person should decide (``guard`` names which). The run ends "refused";
+    nothing is published."""
+
+    guard = "guard"
+
+
+class CrawlDelayTooLong(GuardRefusal, ExtractError):
+    """Raised when robots.txt asks for a Crawl-delay above the configured cap: obeying it would
+    stretch a nightly run over days, and ignoring it would be impolite, so a person decides
+    (``--max-crawl-delay``)."""
+
+    guard = "crawl_delay"
+
+
+class RunInterrupted(PipelineError):
+    """Raised when SIGINT or SIGTERM stopped a run: what was fetched is kept in raw/, nothing is
+    published, and the run is recorded as interrupted."""
+
+
+class RawStoreError(ExtractError):
+    """Base class of problems with the raw/ folder itself (not with one page): the run stops,
+    since nothing more can be recorded safely."""
+
+
+class StoreCorrupt(RawStoreError):
     """Raised when raw/ holds a body whose bytes do not hash to its recorded sha256, or a state
     database that cannot be read."""
+
+
+class StateDamaged(StoreCorrupt):
+    """Raised when raw/state.sqlite cannot be read as a database (damaged on disk); the message
+    names the file and the command that rebuilds it from the stored bodies."""
+
+
+class RawStoreVersion(RawStoreError):
+    """Raised when raw/ was written by a version this code cannot read or migrate (newer, or
+    older without a migration); raw/ is left exactly as it was."""
+
+
+class RawStoreFull(RawStoreError):
+    """Raised when writing under raw/ fails for lack of space (or quota, or a file size
+    limit); what was committed before stays, and a rerun with space resumes."""
 
 
 class LoadError(PipelineError):

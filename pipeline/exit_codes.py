@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from pipeline.errors import (
     ConfigError,
+    GuardRefusal,
     LockHeld,
     ParseError,
     PipelineError,
     PublishRefused,
+    RunInterrupted,
     VocabularyError,
 )
 
@@ -26,35 +28,40 @@ EXIT_PARTIAL = 3
 EXIT_NOT_PUBLISHED = 4
 EXIT_LOCKED = 5
 EXIT_NOT_COMMITMENT = 6
-EXIT_INTERRUPTED = 130  # the shell's code for a process ended by Ctrl-C (128 + SIGINT)
+# The shell's code for a process ended by Ctrl-C (128 + SIGINT): a second signal while a run
+# was stopping, or one before any run started. A first signal during a run ends it with 4.
+EXIT_INTERRUPTED = 130
 
 MEANINGS = {
     EXIT_OK: "all good",
     EXIT_INTERNAL: "internal error (a bug: please report it with the traceback)",
     EXIT_USAGE: "bad usage or configuration",
     EXIT_PARTIAL: (
-        "done, but some pages could not be fetched or parsed, or their rows failed validation "
-        "(the rest published; their earlier rows kept, marked stale)"
+        "done, but some pages could not be fetched or parsed, or their rows failed validation, "
+        "or --max-runtime ended fetching (the rest published; their earlier rows kept, marked "
+        "stale)"
     ),
     EXIT_NOT_PUBLISHED: (
-        "nothing published (a table-level validation failure, publish refused, processed/ "
-        "full or read-only, a stage failed)"
+        "nothing published (a table-level validation failure, publish refused by a guard, "
+        "processed/ full or read-only, a stage failed, or SIGINT/SIGTERM interrupted the run)"
     ),
     EXIT_LOCKED: "another run holds the lock on the same raw/ folder",
     EXIT_NOT_COMMITMENT: "the input is not a commitment page (parse)",
-    EXIT_INTERRUPTED: "interrupted by a second Ctrl-C or SIGTERM before finishing",
+    EXIT_INTERRUPTED: "stopped at once by a second Ctrl-C or SIGTERM (or one before a run began)",
 }
 
-# How a run ended -> its exit code. Refresh and transform runs end published, partial, refused
-# or failed; an extract run ends complete, max_pages or interrupted.
+# How a run ended -> its exit code. Refresh and transform runs end published, partial, refused,
+# failed or interrupted; an extract run ends complete, max_pages, max_runtime or interrupted.
 _FINISH_CODES = {
     "published": EXIT_OK,
     "partial": EXIT_PARTIAL,
     "refused": EXIT_NOT_PUBLISHED,
     "failed": EXIT_NOT_PUBLISHED,
+    # A signal means "stop now": nothing is published, what was fetched stays in raw/.
+    "interrupted": EXIT_NOT_PUBLISHED,
     "complete": EXIT_OK,
     "max_pages": EXIT_OK,  # the user asked for a smoke run of N pages and got it
-    "interrupted": EXIT_PARTIAL,  # not every page was fetched: cron must not read success
+    "max_runtime": EXIT_PARTIAL,  # the window closed: pages not reached are missing tonight
 }
 
 
@@ -66,8 +73,13 @@ def exit_code_of_finish(finish_reason: str) -> int:
 
 
 def finish_reason_of_error(error: PipelineError) -> str:
-    """How a run that raised this error ended: "refused" (publishing was refused) or "failed"."""
-    return "refused" if isinstance(error, PublishRefused) else "failed"
+    """How a run that raised this error ended: "refused" (a guard refused: publishing, or a
+    Crawl-delay over the cap), "interrupted" (SIGINT/SIGTERM) or "failed"."""
+    if isinstance(error, PublishRefused | GuardRefusal):
+        return "refused"
+    if isinstance(error, RunInterrupted):
+        return "interrupted"
+    return "failed"
 
 
 def exit_code_of_error(error: PipelineError) -> int:

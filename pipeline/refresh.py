@@ -20,6 +20,7 @@ from pipeline.errors import (
     PipelineError,
     ProcessedCorrupt,
     ProcessedNotWritable,
+    RunInterrupted,
     RunNotRecorded,
 )
 from pipeline.exit_codes import exit_code_of_error, exit_code_of_finish, finish_reason_of_error
@@ -33,8 +34,9 @@ from pipeline.load import (
     settle_pages,
 )
 from pipeline.load.settle import INVALID
-from pipeline.raw import raw_lock
+from pipeline.raw import raw_lock, upgrade_raw
 from pipeline.report import RunReport, field_coverage, summarize_unknowns
+from pipeline.signals import interrupts_raise
 from pipeline.transform import TransformResult, transform_raw
 
 log = logging.getLogger(__name__)
@@ -132,6 +134,25 @@ def _transform_stage(
     return result
 
 
+def _extract_stage(config: Config, report: RunReport) -> FetchSummary:
+    with _timed(report, "extract"):
+        fetch = run_extract(config, report.run_id, lock=False)
+    report.stages["extract"] = {
+        k: v for k, v in fetch.to_dict().items() if isinstance(v, int | float)
+    }
+    report.stages["fetch_summary"] = fetch.to_dict()
+    report.fetch_text = fetch.render()
+    report.failures += [
+        {"stage": "extract", "url": f.url, "reason": f.reason} for f in fetch.failed
+    ]
+    if fetch.finish_reason == "interrupted":
+        raise RunInterrupted(
+            "interrupted by a signal during extract: what was fetched is kept in raw/ (the "
+            "next run resumes from it); nothing was published"
+        )
+    return fetch
+
+
 def _settle_stage(
     result: TransformResult,
     previous: Mapping[str, pa.Table] | None,
@@ -183,7 +204,9 @@ def run_pipeline(
     on_report: Callable[[RunReport], None] | None = None,
 ) -> RunOutcome:
     """Run the job once. Raises PipelineError subclasses for runs that publish nothing, after
-    recording their report; returns the outcome (published or partial) otherwise."""
+    recording their report; returns the outcome (published or partial) otherwise. SIGINT or
+    SIGTERM during extract or transform ends it as RunInterrupted: nothing published, what was
+    fetched kept in raw/ (during load, the default handling: the publish is atomic)."""
     started = utc_now()
     report = RunReport(
         new_run_id(started), started.isoformat(), config.fetch.base_url if fetch_pages else None
@@ -193,20 +216,14 @@ def run_pipeline(
     settled: Settled | None = None
     with raw_lock(config.raw_dir):
         try:
-            if fetch_pages:
-                with _timed(report, "extract"):
-                    fetch = run_extract(config, report.run_id, lock=False)
-                report.stages["extract"] = {
-                    k: v for k, v in fetch.to_dict().items() if isinstance(v, int | float)
-                }
-                report.stages["fetch_summary"] = fetch.to_dict()
-                report.fetch_text = fetch.render()
-                report.failures += [
-                    {"stage": "extract", "url": f.url, "reason": f.reason} for f in fetch.failed
-                ]
-            previous = _previous_publish(config)
-            result = _transform_stage(config, report, previous)
-            settled = _settle_stage(result, previous, started, report)
+            with interrupts_raise():
+                if fetch_pages:
+                    fetch = _extract_stage(config, report)
+                else:
+                    upgrade_raw(config.raw_dir)  # an older raw/ is migrated, as extract would
+                previous = _previous_publish(config)
+                result = _transform_stage(config, report, previous)
+                settled = _settle_stage(result, previous, started, report)
             partial = bool(report.failures)
             report.finish_reason = "partial" if partial else "published"
             report.exit_code = exit_code_of_finish(report.finish_reason)

@@ -19,7 +19,7 @@ REPORT_TYPES = default_vocabulary().report_types
 TEMPLATES = ("T1", "T2", "T3", "T4", "unknown")
 VALUE_STATUSES = ("known", "missing", "free_text", "unknown")
 INSTITUTION_ROLES = ("lead", "support", "involved")
-FINISH_REASONS = ("published", "partial", "refused", "failed")
+FINISH_REASONS = ("published", "partial", "refused", "failed", "interrupted")
 
 YEAR = pa.int16()
 RANK = pa.int8()  # scales have a handful of steps
@@ -395,7 +395,7 @@ RUNS = _table(
         column(
             "finish_reason",
             pa.string(),
-            "published, partial, refused or failed.",
+            "published, partial, refused, failed or interrupted.",
             required=True,
             vocabulary=FINISH_REASONS,
         ),

@@ -3,25 +3,35 @@
 The site answers the same commitment at many addresses (with or without ``www``, with or
 without a trailing slash, lower-case IDs, ``/es/`` and ``/fr/`` prefixes, tracking query
 strings). Everything downstream keys on the canonical form built here.
+
+URLs come from pages, headers and sitemaps, so any text can arrive: ``split_url`` is the one
+guarded parse (``urlsplit`` raises on ``http://[::1/`` and on a port out of range), and the
+functions that answer a question about a URL answer "no" for one that cannot be parsed.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
-from pipeline.ids import COMMITMENT_ID
+from pipeline.ids import COMMITMENT_ID, MEMBER_SLUG
 
 LANGUAGES = ("en", "es", "fr")  # English has no prefix; the others are path prefixes.
 
+# Slugs and IDs are ASCII only (pipeline.ids): a path with other characters is not the site's.
 _COMMITMENT_PATH_RE = re.compile(
-    rf"^/(?:(?P<lang>es|fr)/)?members/(?P<slug>[^/]+)/commitments/(?P<id>{COMMITMENT_ID})/?$",
+    rf"^/(?:(?P<lang>es|fr)/)?members/(?P<slug>{MEMBER_SLUG})"
+    rf"/commitments/(?P<id>{COMMITMENT_ID})/?$",
     re.IGNORECASE,
 )
-_MEMBER_PATH_RE = re.compile(r"^/(?:(?P<lang>es|fr)/)?members/(?P<slug>[^/]+)/?$", re.IGNORECASE)
+_MEMBER_PATH_RE = re.compile(
+    rf"^/(?:(?P<lang>es|fr)/)?members/(?P<slug>{MEMBER_SLUG})/?$", re.IGNORECASE
+)
 _SITE_HOSTS = {"opengovpartnership.org", "www.opengovpartnership.org"}
 _CANONICAL_HOST = "www.opengovpartnership.org"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +43,20 @@ class CommitmentRef:
     language: str = "en"
 
 
+def split_url(url: str) -> SplitResult | None:
+    """``urlsplit`` of a URL, or None when it cannot be parsed: a malformed IPv6 host, a port
+    that is not a number from 0 to 65535 (``urlsplit`` raises for those only when asked)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it is what validates it
+    except ValueError:
+        return None
+    return parts
+
+
 def site_root(url: str) -> str:
-    """scheme://host[:port] of a URL, with the OGP site folded onto its www host over https."""
+    """scheme://host[:port] of a URL, with the OGP site folded onto its www host over https.
+    Raises ValueError for a URL that cannot be parsed (see ``split_url``)."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if host in _SITE_HOSTS:
@@ -44,8 +66,38 @@ def site_root(url: str) -> str:
 
 
 def same_site(url: str, base_url: str) -> bool:
-    """True when url is on the same site as base_url (www and bare host count as one)."""
-    return site_root(url) == site_root(base_url)
+    """True when url is on the same site as base_url (www and bare host count as one). This
+    folds addresses for canonical URLs; whether a URL may be *requested* is ``on_allowed_host``.
+    False for a URL that cannot be parsed."""
+    try:
+        return site_root(url) == site_root(base_url)
+    except ValueError:
+        return False
+
+
+def on_allowed_host(url: str, base_url: str) -> bool:
+    """True when a crawl of base_url may request url: the same scheme and port as the site's
+    root, and its host or that host's www/non-www twin. Another port on the same host, another
+    scheme (``ftp:``, or ``http:`` for an ``https`` site: never a downgrade) and other hosts
+    are not allowed. False for a URL that cannot be parsed."""
+    parts, root = split_url(url), split_url(site_root(base_url))
+    if parts is None or root is None or not parts.hostname or not root.hostname:
+        return False
+    scheme = parts.scheme.lower()
+    if scheme != root.scheme or scheme not in _DEFAULT_PORTS:
+        return False
+    if (parts.port or _DEFAULT_PORTS[scheme]) != (root.port or _DEFAULT_PORTS[scheme]):
+        return False
+    return parts.hostname.lower() in _host_and_twin(root.hostname)
+
+
+def _host_and_twin(host: str) -> set[str]:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        bare = host.removeprefix("www.")
+        return {bare, f"www.{bare}"}
+    return {host}  # an address has no www twin
 
 
 def _language_prefix(language: str) -> str:
@@ -56,7 +108,8 @@ def _language_prefix(language: str) -> str:
 
 def parse_commitment_url(url: str) -> CommitmentRef | None:
     """The commitment a URL points at, or None when it is not a commitment page URL."""
-    match = _COMMITMENT_PATH_RE.match(urlsplit(url).path)
+    parts = split_url(url)
+    match = _COMMITMENT_PATH_RE.match(parts.path) if parts is not None else None
     if match is None:
         return None
     return CommitmentRef(
@@ -68,7 +121,8 @@ def parse_commitment_url(url: str) -> CommitmentRef | None:
 
 def parse_member_url(url: str) -> tuple[str, str] | None:
     """(member slug, language) of a member page URL, or None."""
-    match = _MEMBER_PATH_RE.match(urlsplit(url).path)
+    parts = split_url(url)
+    match = _MEMBER_PATH_RE.match(parts.path) if parts is not None else None
     if match is None:
         return None
     return match["slug"].lower(), (match["lang"] or "en").lower()
@@ -88,7 +142,8 @@ def member_url(member_slug: str, base_url: str, language: str = "en") -> str:
 
 def canonical_url(url: str, base_url: str | None = None) -> str:
     """Canonical form of any site URL: fragment and query dropped, host folded, commitment and
-    member paths rebuilt in their canonical spelling. Relative URLs resolve against base_url."""
+    member paths rebuilt in their canonical spelling. Relative URLs resolve against base_url.
+    Raises ValueError for a URL that cannot be parsed."""
     absolute = urljoin(base_url, url) if base_url else url
     ref = parse_commitment_url(absolute)
     if ref is not None:

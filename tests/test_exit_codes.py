@@ -57,7 +57,7 @@ def test_a_config_error_inside_a_run_exits_with_the_code_it_records(tmp_path: Pa
     ("reason", "code"),
     [("published", EXIT_OK), ("partial", EXIT_PARTIAL), ("refused", EXIT_NOT_PUBLISHED),
      ("failed", EXIT_NOT_PUBLISHED), ("complete", EXIT_OK), ("max_pages", EXIT_OK),
-     ("interrupted", EXIT_PARTIAL)],
+     ("interrupted", EXIT_NOT_PUBLISHED), ("max_runtime", EXIT_PARTIAL)],
 )  # fmt: skip
 def test_every_finish_reason_has_its_documented_code(reason: str, code: int) -> None:
     assert exit_code_of_finish(reason) == code
@@ -69,4 +69,5 @@ def test_every_finish_reason_the_runs_table_allows_has_a_code() -> None:
         "partial": EXIT_PARTIAL,
         "refused": EXIT_NOT_PUBLISHED,
         "failed": EXIT_NOT_PUBLISHED,
+        "interrupted": EXIT_NOT_PUBLISHED,
     }

@@ -18,11 +18,29 @@ from pipeline.records import ParsedPage
 
 def run_extract_command(config: Config) -> int:
     from pipeline.extract import run_extract
+    from pipeline.signals import interrupts_raise
 
-    summary = run_extract(config, new_run_id())
+    with interrupts_raise():
+        summary = run_extract(config, new_run_id())
     print(summary.render(), file=sys.stderr)
-    # Pages that failed make any run partial; otherwise the way it ended decides.
-    return exit_code_of_finish("partial" if summary.failed else summary.finish_reason)
+    # Pages that failed make a run that ended normally partial; an interrupted run is 4.
+    ended_normally = summary.finish_reason in ("complete", "max_pages")
+    reason = "partial" if summary.failed and ended_normally else summary.finish_reason
+    return exit_code_of_finish(reason)
+
+
+def run_rebuild_state(args: argparse.Namespace) -> int:
+    """Rebuild raw/state.sqlite from the body files (after it was damaged or lost)."""
+    from pipeline.raw import raw_lock
+    from pipeline.raw.rebuild import rebuild_state
+
+    raw_dir: Path = args.raw_dir
+    if not (raw_dir / "bodies").is_dir():
+        raise ConfigError(f"{raw_dir} has no bodies/ folder to rebuild the state from")
+    with raw_lock(raw_dir):
+        report = rebuild_state(raw_dir, args.base_url)
+    print(report.render(raw_dir), file=sys.stderr)
+    return EXIT_OK
 
 
 def _html_files(paths: list[Path]) -> list[Path]:

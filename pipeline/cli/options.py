@@ -36,6 +36,22 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
         dest="delay_s",
         help="minimum seconds between requests to the host",
     )
+    group.add_argument(
+        "--max-crawl-delay",
+        type=float,
+        default=FetchConfig.max_crawl_delay_s,
+        dest="max_crawl_delay_s",
+        metavar="S",
+        help="stop if robots.txt asks for a Crawl-delay above S seconds (default 60)",
+    )
+    group.add_argument(
+        "--max-runtime",
+        type=_duration,
+        dest="max_runtime_s",
+        metavar="DURATION",
+        help="stop fetching after this long (seconds, or e.g. 90m, 6h); pages not reached "
+        "keep their stored copy and are reported",
+    )
     group.add_argument("--from", dest="from_header", help="From: header (operator contact)")
     group.add_argument("--no-sitemaps", action="store_true")
     group.add_argument("--no-crawl", action="store_true", help="do not follow links")
@@ -76,6 +92,18 @@ def _add_dirs(parser: argparse.ArgumentParser, *, processed: bool = True) -> Non
     )
 
 
+def _duration(text: str) -> float:
+    """Seconds from "3600", "90s", "90m" or "6h"."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    number, unit = (text[:-1], units[text[-1]]) if text[-1:] in units else (text, 1)
+    try:
+        return float(number) * unit
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a duration (e.g. 3600, 90m, 6h)"
+        ) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     codes = "\n".join(f"  {code}  {meaning}" for code, meaning in MEANINGS.items())
     parser = argparse.ArgumentParser(
@@ -106,6 +134,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dirs(refresh)
     _add_load_options(refresh)
 
+    rebuild = sub.add_parser(
+        "rebuild-state",
+        help="rebuild raw/state.sqlite from the stored bodies (after it was damaged or lost)",
+    )
+    rebuild.add_argument("--raw-dir", type=Path, default=Path("raw"))
+    rebuild.add_argument(
+        "--base-url",
+        default=FetchConfig.base_url,
+        help="site the bodies came from (resolves relative canonical links of old bodies)",
+    )
+
     docs = sub.add_parser("data-dictionary", help="print docs/DATA.md generated from the schema")
     docs.add_argument("--check", type=Path, help="exit 1 when this file differs from it")
     return parser
@@ -124,6 +163,8 @@ def build_config(args: argparse.Namespace) -> Config:
         language=getattr(args, "language", "en"),
         concurrency=getattr(args, "concurrency", FetchConfig.concurrency),
         delay_s=getattr(args, "delay_s", FetchConfig.delay_s),
+        max_crawl_delay_s=getattr(args, "max_crawl_delay_s", FetchConfig.max_crawl_delay_s),
+        max_runtime_s=getattr(args, "max_runtime_s", None),
         from_header=getattr(args, "from_header", None),
         use_sitemaps=not getattr(args, "no_sitemaps", False),
         crawl_links=not getattr(args, "no_crawl", False),

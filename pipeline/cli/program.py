@@ -33,6 +33,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from pipeline.cli.commands import run_refresh_command
 
         return lambda args: run_refresh_command(build_config(args))
+    if name == "rebuild-state":
+        from pipeline.cli.commands import run_rebuild_state
+
+        return run_rebuild_state
     if name == "data-dictionary":
         from pipeline.cli.commands import run_data_dictionary
 

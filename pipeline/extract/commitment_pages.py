@@ -1,6 +1,7 @@
 """The step that fetches one commitment page (conditionally), records it in the raw store, and
 follows its links. Pages known gone are re-checked with HEAD; pages a sitemap says are
-unchanged since the last check are not requested at all."""
+unchanged since the last check are not requested at all. A page whose stored body is missing
+or damaged is fetched unconditionally (no validators), and its body written again."""
 
 from __future__ import annotations
 
@@ -22,19 +23,18 @@ from pipeline.urls import commitment_url, parse_commitment_url
 
 async def fetch_commitment(ctx: StepContext, item: Task) -> list[Task]:
     url = item.url
-    ref = ctx.frontier.refs[url]
-    key = PageKey(url, ref.commitment_id, ref.member_slug, ref.language)
+    key = page_key(ctx, url)
     state = ctx.db.page_for(key)
     if not ctx.fetcher.allowed(url):
         return _page_failed(ctx, key, None, "disallowed by robots.txt", 0)
-    if _unchanged_by_lastmod(ctx, url, state):
-        assert state is not None and state.sha256 is not None
+    has_body = state is not None and state.sha256 is not None and ctx.body_intact(state.sha256, url)
+    if has_body and _unchanged_by_lastmod(ctx, url, state):
+        assert state is not None
         ctx.tally.not_modified += 1
         ctx.tally.skipped_by_lastmod += 1
         ctx.tally.bytes_saved += state.body_size or 0
         ctx.current.add(url)
-        return follow_cached_links(ctx, state.sha256)
-    has_body = state is not None and state.has_body
+        return await follow_cached_links(ctx, state)
     validators = (state.etag, state.last_modified) if state and has_body else (None, None)
     try:
         if state is not None and state.state == "gone":
@@ -45,8 +45,8 @@ async def fetch_commitment(ctx: StepContext, item: Task) -> list[Task]:
         fetched = await ctx.fetcher.fetch(url, ctx.page_expect, validators=validators)
     except FetchGaveUp as exc:
         return _page_failed(ctx, key, exc.status, str(exc), exc.attempts)
-    if fetched.status == 304 and state is not None and state.sha256 is not None:
-        return _not_modified(ctx, url, state, fetched)
+    if fetched.status == 304 and state is not None and has_body:
+        return await _not_modified(ctx, url, state, fetched)
     if fetched.status in GONE_STATUSES:
         return _gone(ctx, key, url, fetched)
     if fetched.status != 200 or fetched.body is None:
@@ -76,13 +76,14 @@ def _unchanged_by_lastmod(ctx: StepContext, url: str, state: PageState | None) -
     )
 
 
-def _not_modified(ctx: StepContext, url: str, state: PageState, fetched: Fetched) -> list[Task]:
+async def _not_modified(
+    ctx: StepContext, url: str, state: PageState, fetched: Fetched
+) -> list[Task]:
     ctx.db.record_page_not_modified(state.url, ctx.fetch_record_for(fetched))
     ctx.tally.not_modified += 1
     ctx.tally.bytes_saved += state.body_size or 0
     ctx.current.add(url)
-    assert state.sha256 is not None
-    return follow_cached_links(ctx, state.sha256)
+    return await follow_cached_links(ctx, state)
 
 
 async def _page_body(ctx: StepContext, key: PageKey, fetched: Fetched) -> list[Task]:
@@ -94,7 +95,7 @@ async def _page_body(ctx: StepContext, key: PageKey, fetched: Fetched) -> list[T
         url = commitment_url(replace(final, language=key.language), ctx.config.base_url)
         key = PageKey(url, key.commitment_id, final.member_slug, key.language)
     assert fetched.body is not None
-    body, links = await keep_body_and_links(ctx, fetched.body, fetched.url)
+    body, links = await keep_body_and_links(ctx, fetched.body, "page", key.url, fetched)
     changed = ctx.db.record_page_body(
         key, ctx.fetch_record_for(fetched), fetched_url=fetched.url, body=body, discoveries=links
     )
@@ -103,7 +104,18 @@ async def _page_body(ctx: StepContext, key: PageKey, fetched: Fetched) -> list[T
     else:
         ctx.tally.unchanged += 1
     ctx.current.update({key.url, fetched.url})
-    return follow_links(ctx, links)
+    return follow_links(ctx, links, key.url)
+
+
+def page_key(ctx: StepContext, url: str) -> PageKey:
+    ref = ctx.frontier.refs[url]
+    return PageKey(url, ref.commitment_id, ref.member_slug, ref.language)
+
+
+def record_failed_page(ctx: StepContext, url: str, reason: str) -> None:
+    """A commitment page of the frontier failed without an answer to record (an unexpected
+    error, or the run's window closed first): its row says so and keeps any stored body."""
+    _page_failed(ctx, page_key(ctx, url), None, reason, 0)
 
 
 def _page_failed(

@@ -1,15 +1,17 @@
 """Which fetch outcomes are retried, how long to wait, and Retry-After parsing.
 
-Retried: 408, 429, 5xx and transport errors (connect error, timeout, reset, truncated body),
-with exponential backoff and jitter and a bounded number of attempts (tenacity). Not retried:
+Retried: 408, 429, 5xx and transport errors (connect error, timeout, the total deadline, reset,
+truncated body), with exponential backoff and jitter and a bounded number of attempts
+(tenacity); an answer with a Retry-After is retried after exactly that wait (capped). Not retried:
 404/410 (the page is gone: an answer, not an error), other 4xx, and refusals (off-site
 redirect, redirect loop, oversize body, not HTML, robots.txt).
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
@@ -38,7 +40,7 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is True too, and float() refuses it
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -56,20 +58,33 @@ def backoff_s(config: FetchConfig, attempt: int) -> float:
     return float(min(config.backoff_max_s, exponential + random.uniform(0, config.backoff_base_s)))
 
 
-def retry_policy(config: FetchConfig, on_retry: Callable[[str], None]) -> AsyncRetrying:
-    """Attempts for one URL: ``max_attempts`` tries with ``backoff_s`` between them.
-    Retry-After is honoured by the host throttle, which holds every request to the host until
-    it has passed."""
+def wait_s(config: FetchConfig, state: RetryCallState) -> float:
+    """The wait before the next attempt: the Retry-After of the last answer when it had one
+    (already capped), else ``backoff_s``."""
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, TransientFetchError) and error.retry_after is not None:
+        return error.retry_after
+    return backoff_s(config, state.attempt_number)
+
+
+def retry_policy(
+    config: FetchConfig,
+    on_retry: Callable[[TransientFetchError, float], None],
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> AsyncRetrying:
+    """Attempts for one URL: ``max_attempts`` tries with ``wait_s`` between them. The wait is
+    an asyncio sleep: a stopping run cancels it at once."""
 
     def before_sleep(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, TransientFetchError):
-            on_retry(error.reason)
+            on_retry(error, state.next_action.sleep if state.next_action else 0.0)
 
     return AsyncRetrying(
         stop=stop_after_attempt(config.max_attempts),
-        wait=lambda state: backoff_s(config, state.attempt_number),
+        wait=lambda state: wait_s(config, state),
         retry=retry_if_exception_type(TransientFetchError),
         before_sleep=before_sleep,
+        sleep=sleep,
         reraise=True,
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 from pipeline.clock import utc_now
 from pipeline.config import Config, FetchConfig
 from pipeline.extract.client import http_client
+from pipeline.extract.commitment_pages import record_failed_page
 from pipeline.extract.crawl import Crawl
 from pipeline.extract.discovery.frontier import Frontier
 from pipeline.extract.discovery.links import start_urls
@@ -27,7 +28,9 @@ def run_extract(config: Config, run_id: str, *, lock: bool = True) -> FetchSumma
 
     ``lock=False`` when the caller (the refresh orchestrator) already holds the raw/ lock.
     Raises LockHeld, RobotsDisallowed (robots.txt forbids everything, including a robots.txt
-    answering 5xx or unreachable), ConfigError (a malformed seed file), StoreCorrupt.
+    answering 5xx or unreachable), CrawlDelayTooLong (a guard: Crawl-delay over the cap),
+    ConfigError (a malformed seed file), RawStoreError (raw/ full, damaged or of another
+    version). A signal ends it with finish_reason "interrupted" (not an exception).
     """
     fetch = config.fetch
     seeds = parse_seed_file(fetch.seed_file, fetch.base_url) if fetch.seed_file else []
@@ -43,10 +46,7 @@ async def _extract(
     tally = Tally()
     frontier = Frontier(fetch.base_url, fetch.language, fetch.only_member)
     throttle = HostThrottle(
-        site_root(fetch.base_url),
-        fetch.delay_s,
-        slowdown_floor_s=fetch.backoff_base_s,
-        max_delay_s=max(fetch.max_delay_s, fetch.delay_s),
+        site_root(fetch.base_url), fetch.delay_s, max_delay_s=max(fetch.max_delay_s, fetch.delay_s)
     )
     known = [
         CommitmentRef(page.member_slug, page.commitment_id, page.language)
@@ -70,7 +70,23 @@ async def _extract(
             progress.close()
     if reason != "complete":
         progress.log_line()
-    return _summary(run_id, started, reason, ctx, throttle, crawl.policy_decision)
+    not_reached = _record_not_reached(ctx) if reason == "max_runtime" else 0
+    return _summary(run_id, started, reason, ctx, throttle, crawl.policy_decision, not_reached)
+
+
+NOT_REACHED = "not reached before --max-runtime"
+
+
+def _record_not_reached(ctx: StepContext) -> int:
+    """The window closed: every known commitment page not handled in this run is recorded
+    as failed for this run (keeping its stored body, so it is published from that, marked
+    stale), and listed with the failures."""
+    handled = ctx.done | ctx.current | ctx.tally.gone | set(ctx.tally.failed)
+    missed = [url for url in sorted(ctx.frontier.refs) if url not in handled]
+    for url in missed:
+        record_failed_page(ctx, url, NOT_REACHED)
+        ctx.tally.fail(url, NOT_REACHED)
+    return len(missed)
 
 
 def _summary(
@@ -80,6 +96,7 @@ def _summary(
     ctx: StepContext,
     throttle: HostThrottle,
     robots: str,
+    not_reached: int,
 ) -> FetchSummary:
     tally, frontier, db = ctx.tally, ctx.frontier, ctx.db
     unfetched = []
@@ -104,9 +121,11 @@ def _summary(
         retries_by_reason=dict(tally.retries_by_reason),
         bytes_downloaded=tally.bytes_downloaded,
         bytes_saved=tally.bytes_saved,
-        pauses=throttle.pauses,
-        pause_seconds=throttle.pause_seconds,
+        slowdowns=throttle.slowdowns,
+        retry_after_s=tally.retry_after_s,
         robots=robots,
         unchanged=tally.unchanged,
         skipped_by_lastmod=tally.skipped_by_lastmod,
+        damaged_bodies=tuple(sorted(tally.damaged)),
+        not_reached=not_reached,
     )

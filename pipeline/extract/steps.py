@@ -9,13 +9,15 @@ loop (``crawl.py``) schedules them.
 
 from __future__ import annotations
 
+import asyncio
+
 from pipeline.clock import utc_now
 from pipeline.config import FetchConfig
 from pipeline.errors import FetchGaveUp
 from pipeline.extract.discovery.frontier import Frontier
 from pipeline.extract.fetcher import Expect, Fetched, Fetcher
 from pipeline.extract.summary import Tally
-from pipeline.raw import BodyRef, FetchRecord, RawStore
+from pipeline.raw import BodyMeta, BodyRef, FetchRecord, RawStore
 
 
 class StepContext:
@@ -37,6 +39,7 @@ class StepContext:
         self.frontier = frontier
         self.page_expect = Expect(config.max_body_bytes, html_only=True)
         self.current: set[str] = set()  # commitment URLs confirmed current this run
+        self.done: set[str] = set()  # commitment URLs (as queued) whose step finished
 
     def fetch_record(self, attempts: int) -> FetchRecord:
         return FetchRecord(self.run_id, utc_now(), attempts)
@@ -44,14 +47,39 @@ class StepContext:
     def fetch_record_for(self, fetched: Fetched) -> FetchRecord:
         """What the raw store keeps of an answer: run, time, attempts and validators."""
         return FetchRecord(
-            self.run_id, utc_now(), fetched.attempts, fetched.etag, fetched.last_modified
-        )
+            self.run_id, utc_now(), fetched.attempts, fetched.etag, fetched.last_modified,
+            fetched.content_type,
+        )  # fmt: skip
 
-    async def fetch_document(self, url: str, expect: Expect) -> tuple[Fetched, list[str] | None]:
+    def body_meta(self, kind: str, url: str, fetched: Fetched) -> BodyMeta:
+        """What the body file of this answer records about it (see pipeline.raw.bodies)."""
+        return BodyMeta(
+            kind, url, fetched.url, utc_now().isoformat(), self.run_id, fetched.content_type,
+            fetched.etag, fetched.last_modified,
+        )  # fmt: skip
+
+    async def read_body(self, sha256: str) -> bytes:
+        """A stored body, verified, read in a worker thread (the state is read here: SQLite
+        connections stay on the loop's thread). Raises StoreCorrupt."""
+        size = self.db.body_size(sha256)
+        return await asyncio.to_thread(self.store.bodies.read, sha256, size)
+
+    def body_intact(self, sha256: str, url: str) -> bool:
+        """The stored body is there, whole (one stat); if not, noted as damaged."""
+        if self.store.body_intact(sha256, self.db.body_stored_size(sha256)):
+            return True
+        self.tally.damaged.add(url)
+        return False
+
+    async def fetch_document(
+        self, url: str, expect: Expect, *, use_cache: bool = True
+    ) -> tuple[Fetched, list[str] | None]:
         """Fetch a discovery document (robots.txt, sitemap, start or member page) conditionally
-        when the store holds what the last copy said; returns the answer and, on a 304, that
-        stored content (lines of discoveries, or [] for robots)."""
-        doc = self.db.document(url)
+        when the store holds what the last copy said, intact; returns the answer and, on a
+        304, that stored content (discovered entries, or [] for robots)."""
+        doc = self.db.document(url) if use_cache else None
+        if doc is not None and doc.sha256 is not None and not self.body_intact(doc.sha256, url):
+            doc = None
         cached = self.db.discoveries(doc.sha256) if doc and doc.sha256 else None
         if doc is not None and doc.kind == "robots" and doc.sha256 is not None:
             cached = []

@@ -19,7 +19,7 @@ class FetchSummary:
     run_id: str
     started_at: datetime
     finished_at: datetime
-    finish_reason: str  # "complete", "max_pages", "interrupted"
+    finish_reason: str  # "complete", "max_pages", "max_runtime", "interrupted"
     discovered: int  # distinct commitment pages known after discovery
     fetched: int  # pages whose body was downloaded and stored (new or changed)
     not_modified: int  # 304s plus pages skipped because sitemap lastmod said unchanged
@@ -30,11 +30,14 @@ class FetchSummary:
     retries_by_reason: Mapping[str, int]
     bytes_downloaded: int
     bytes_saved: int  # stored size of bodies not re-sent (304)
-    pauses: int
-    pause_seconds: float  # host-wide slowdowns after 429/503/Retry-After
+    slowdowns: int  # times the host's request rate was cut after 429/503 (ratelimit.py)
+    retry_after_s: float  # seconds retries waited because a Retry-After asked for it
     robots: str  # the robots.txt decision, one line
     unchanged: int = 0  # pages downloaded again (200) whose body hashed as the stored one
     skipped_by_lastmod: int = 0  # the part of not_modified that sent no request at all
+    # Stored bodies found damaged (missing, truncated, altered): fetched again unconditionally.
+    damaged_bodies: tuple[str, ...] = ()
+    not_reached: int = 0  # pages left when --max-runtime ended fetching (also in failed)
 
     @property
     def requests(self) -> int:
@@ -59,8 +62,10 @@ class FetchSummary:
             "retries_by_reason": dict(sorted(self.retries_by_reason.items())),
             "bytes_downloaded": self.bytes_downloaded,
             "bytes_saved": self.bytes_saved,
-            "pauses": self.pauses,
-            "pause_seconds": round(self.pause_seconds, 3),
+            "slowdowns": self.slowdowns,
+            "retry_after_s": round(self.retry_after_s, 3),
+            "damaged_bodies": list(self.damaged_bodies),
+            "not_reached": self.not_reached,
             "robots": self.robots,
         }
 
@@ -78,8 +83,13 @@ class FetchSummary:
             f"  retries: {_counts(self.retries_by_reason) or 'none'}",
             f"  bytes: {_size(self.bytes_downloaded)} downloaded, "
             f"{_size(self.bytes_saved)} saved by 304s",
-            f"  pauses: {self.pauses} ({self.pause_seconds:.1f} s)",
+            f"  slowdowns: {self.slowdowns} rate cuts, {self.retry_after_s:.1f} s waited for "
+            "Retry-After",
         ]
+        if self.not_reached:
+            lines.append(f"  not reached before --max-runtime: {self.not_reached} pages "
+                         "(their stored copies are kept; listed as failed)")  # fmt: skip
+        lines += _listed("stored bodies found damaged and fetched again", self.damaged_bodies)
         lines += _listed("gone", self.gone)
         lines += _listed("referenced but not fetched", self.referenced_not_fetched)
         lines += _listed("failed", tuple(f"{f.url}: {f.reason}" for f in self.failed), 100)
@@ -123,6 +133,8 @@ class Tally:
     failed: dict[str, str] = field(default_factory=dict)  # url -> reason (last one wins)
     gone: set[str] = field(default_factory=set)
     commitments_done: int = 0  # commitment tasks finished, whatever their outcome
+    retry_after_s: float = 0.0
+    damaged: set[str] = field(default_factory=set)  # URLs whose stored body was damaged
 
     def fail(self, url: str, reason: str) -> None:
         self.failed[url] = reason

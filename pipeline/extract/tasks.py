@@ -16,12 +16,11 @@ PRIORITY = {"sitemap": 0, "commitment": 1, "page": 2, "probe": 3}
 
 @dataclass(frozen=True, slots=True)
 class ProbeTarget:
-    """The next ID to try in one member's numbering series."""
+    """An ID to try in one member's numbering series."""
 
     member_slug: str
     prefix: str  # the series' ID letters ("NGKD")
     number: int  # the ID number to try
-    misses: int = 0  # consecutive misses so far
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -129,12 +129,12 @@ def publish(
 def record_unpublished_run(
     run: Mapping[str, object], report: Mapping[str, object], processed_dir: Path
 ) -> None:
-    """A run that did not publish (finish_reason ``refused`` or ``failed``) still gets its
-    ledger line, its row in the runs table and becomes ``last_run_report.json``; the published
-    data is not touched. Raises RunNotRecorded when processed/ cannot take some of that (a
-    full or read-only disk), after writing what it could."""
+    """A run that did not publish (finish_reason ``refused``, ``failed`` or ``interrupted``)
+    still gets its ledger line, its row in the runs table and becomes ``last_run_report.json``;
+    the published data is not touched. Raises RunNotRecorded when processed/ cannot take some
+    of that (a full or read-only disk), after writing what it could."""
     row = run_row(run, finished_at=run.get("finished_at") or utc_now())
-    run_id = _run_id(row, ("refused", "failed"))
+    run_id = _run_id(row, ("refused", "failed", "interrupted"))
     try:
         with layout.publish_lock(processed_dir):
             recover_published_run(processed_dir, layout.current_run_dir(processed_dir))

@@ -4,20 +4,26 @@ Extract writes it; transform reads it. No network here.
 Layout of ``raw/``::
 
     state.sqlite            one row per URL (WAL mode; schema version in ``meta``)
-    bodies/ab/abcd....zst   page bodies, zstd-compressed, named by the sha256 of the body
+    state.v1-backup.sqlite  the database as it was before a migration (kept)
+    bodies/ab/abcd....zst   page bodies, zstd-compressed, named by the sha256 of the body,
+                            each with a metadata frame (URL, time, run, Content-Type)
     bodies/tmp/             bodies being written (emptied when a writer opens the store)
+    bodies/damaged/         body files found not to match their name, moved aside
     .lock                   held by the run writing here (see ``raw_lock``)
 
 Modules: ``store`` (the two together), ``state`` (rows and queries), ``state_schema`` (tables,
-version, opening), ``bodies`` (the body files), ``lock``.
+opening), ``migrations`` (schema versions and the steps between them), ``bodies`` (the body
+files), ``rebuild`` (the state rebuilt from the bodies), ``failures`` (full disk, damaged
+file), ``lock``.
 """
 
-from pipeline.raw.bodies import BodyRef
+from pipeline.raw.bodies import BodyMeta, BodyRef
 from pipeline.raw.lock import raw_lock
 from pipeline.raw.state import DocumentState, FetchRecord, PageKey, PageState, StateDB
-from pipeline.raw.store import RawStore, StoredPage
+from pipeline.raw.store import RawStore, StoredPage, upgrade_raw
 
 __all__ = [
+    "BodyMeta",
     "BodyRef",
     "DocumentState",
     "FetchRecord",
@@ -27,4 +33,5 @@ __all__ = [
     "StateDB",
     "StoredPage",
     "raw_lock",
+    "upgrade_raw",
 ]

@@ -5,25 +5,34 @@ HTTP outcome, validators, the sha256 of the stored body and its provenance (``fe
 ``fetch_run_id`` of the fetch that first produced that exact body; ``checked_at`` of the last
 200 or 304 that confirmed it). ``documents``: robots.txt, sitemaps, listing and member pages,
 with validators. ``bodies``: size of every stored body. ``discoveries``: what discovery found in
-a body (links, sitemap entries), keyed by the body's sha256, so a 304 needs no re-parse.
+a body (links, sitemap entries), keyed by the body's sha256, so a 304 needs no re-parse; a JSON
+list of strings (zlib-compressed), which no character inside an entry can break.
+
+Every call goes through ``database_access``: a full disk or a damaged file becomes our error
+with a message saying what to do, never a traceback.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from pipeline.raw.bodies import BodyRef
+from pipeline.raw.failures import database_access
 from pipeline.raw.state_schema import connect
 
 # Every column of a PageState, as selected: pages joined with the size of its stored body.
 _PAGE_SELECT = (
     "SELECT p.url, p.commitment_id, p.member_slug, p.language, p.state, p.http_status,"
     " p.fetched_url, p.etag, p.last_modified, p.sha256, p.fetched_at, p.fetch_run_id,"
-    " p.checked_at, p.check_run_id, p.attempts, p.last_error, b.size AS body_size"
+    " p.checked_at, p.check_run_id, p.attempts, p.last_error, p.content_type,"
+    " b.size AS body_size, b.stored_size AS stored_size"
     " FROM pages p LEFT JOIN bodies b ON b.sha256 = p.sha256"
 )
 _TIMES = frozenset({"fetched_at", "checked_at"})  # stored as ISO text, read as datetimes
@@ -42,13 +51,15 @@ class PageKey:
 @dataclass(frozen=True, slots=True)
 class FetchRecord:
     """What the state keeps about one fetch of a URL: in which run, when, after how many
-    attempts, and the validators (ETag, Last-Modified) to send back next time."""
+    attempts, the validators (ETag, Last-Modified) to send back next time (their bytes as
+    latin-1 text, so they go back exactly as received), and the body's Content-Type."""
 
     run_id: str
     at: datetime
     attempts: int = 1
     etag: str | None = None
     last_modified: str | None = None
+    content_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +80,9 @@ class PageState:
     check_run_id: str | None
     attempts: int
     last_error: str | None
+    content_type: str | None  # of the stored body's response; None before schema 2
     body_size: int | None
+    stored_size: int | None  # of the body file
 
     @property
     def has_body(self) -> bool:
@@ -98,23 +111,44 @@ def _page(row: sqlite3.Row) -> PageState:
     return PageState(**values)
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _guarded(
+    method: Callable[Concatenate[StateDB, _P], _R],
+) -> Callable[Concatenate[StateDB, _P], _R]:
+    """Runs a StateDB method inside ``database_access`` (full disk, damaged file)."""
+
+    def guarded(self: StateDB, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with database_access(self.path):
+            return method(self, *args, **kwargs)
+
+    guarded.__doc__ = method.__doc__
+    return guarded
+
+
 class StateDB:
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._conn = connection
+        self.path = path
 
     @classmethod
     def open(cls, path: Path, *, writable: bool) -> StateDB:
-        """Raises StoreCorrupt for a database that cannot be read or has another version."""
-        return cls(connect(path, writable=writable))
+        """Raises StateDamaged for a database that cannot be read, RawStoreVersion for one of
+        a version this code cannot use (an older one is migrated by a writer)."""
+        return cls(connect(path, writable=writable), path)
 
     def close(self) -> None:
         self._conn.close()
 
     # -- reading ----------------------------------------------------------------------------
+    @_guarded
     def page(self, url: str) -> PageState | None:
         row = self._conn.execute(f"{_PAGE_SELECT} WHERE p.url = ?", (url,)).fetchone()
         return _page(row) if row else None
 
+    @_guarded
     def page_by_id(self, language: str, commitment_id: str) -> PageState | None:
         row = self._conn.execute(
             f"{_PAGE_SELECT} WHERE p.language = ? AND p.commitment_id = ?",
@@ -122,6 +156,7 @@ class StateDB:
         ).fetchone()
         return _page(row) if row else None
 
+    @_guarded
     def page_for(self, key: PageKey) -> PageState | None:
         """The row of this page: by URL, or by language and ID if stored under another URL."""
         row = self._conn.execute(
@@ -131,17 +166,21 @@ class StateDB:
         ).fetchone()
         return _page(row) if row else None
 
+    @_guarded
     def pages(self) -> list[PageState]:
         return [_page(r) for r in self._conn.execute(f"{_PAGE_SELECT} ORDER BY p.url")]
 
+    @_guarded
     def current_pages(self) -> list[PageState]:
         query = f"{_PAGE_SELECT} WHERE p.sha256 IS NOT NULL AND p.state != 'gone' ORDER BY p.url"
         return [_page(r) for r in self._conn.execute(query)]
 
+    @_guarded
     def body_size(self, sha256: str) -> int | None:
         row = self._conn.execute("SELECT size FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
         return int(row["size"]) if row else None
 
+    @_guarded
     def document(self, url: str) -> DocumentState | None:
         row = self._conn.execute(
             "SELECT url, kind, http_status, etag, last_modified, sha256, checked_at"
@@ -160,20 +199,35 @@ class StateDB:
             checked_at=_time(row["checked_at"]),
         )
 
+    @_guarded
+    def body_stored_size(self, sha256: str) -> int | None:
+        row = self._conn.execute(
+            "SELECT stored_size FROM bodies WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        return int(row["stored_size"]) if row else None
+
+    @_guarded
     def discoveries(self, sha256: str) -> list[str] | None:
-        """What discovery found in this body (opaque lines), or None if never recorded."""
+        """What discovery found in this body (opaque entries), or None if never recorded or
+        unreadable (then the caller finds them again)."""
         row = self._conn.execute(
             "SELECT entries FROM discoveries WHERE sha256 = ?", (sha256,)
         ).fetchone()
         if row is None:
             return None
-        text = zlib.decompress(row["entries"]).decode()
-        return text.split("\n") if text else []
+        try:
+            entries = json.loads(zlib.decompress(row["entries"]))
+        except (zlib.error, ValueError):
+            return None
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            return None
+        return entries
 
     # -- writing: each method is one transaction ----------------------------------------------
+    @_guarded
     def record_page_body(
         self, key: PageKey, record: FetchRecord, *, fetched_url: str, body: BodyRef,
-        discoveries: list[str],
+        discoveries: list[str] | None,
     ) -> bool:  # fmt: skip
         """A 200 with a stored body. Returns True when the body is new for this page; an
         identical body keeps its first fetch's provenance and only moves ``checked_at``."""
@@ -192,6 +246,7 @@ class StateDB:
                 "checked_at": record.at.isoformat(),
                 "check_run_id": record.run_id,
                 "attempts": record.attempts,
+                "content_type": record.content_type,
             }
             if same and previous is not None:  # provenance of the fetch that first got it
                 row["fetched_url"] = previous.fetched_url
@@ -204,14 +259,30 @@ class StateDB:
             self._conn.execute(
                 "INSERT OR REPLACE INTO pages (url, commitment_id, member_slug, language, state,"
                 " http_status, fetched_url, etag, last_modified, sha256, fetched_at,"
-                " fetch_run_id, checked_at, check_run_id, attempts, last_error)"
+                " fetch_run_id, checked_at, check_run_id, attempts, last_error, content_type)"
                 " VALUES (:url, :commitment_id, :member_slug, :language, 'ok', 200,"
                 " :fetched_url, :etag, :last_modified, :sha256, :fetched_at, :fetch_run_id,"
-                " :checked_at, :check_run_id, :attempts, NULL)",
+                " :checked_at, :check_run_id, :attempts, NULL, :content_type)",
                 row,
             )
         return not same
 
+    @_guarded
+    def record_discoveries(self, sha256: str, entries: list[str]) -> None:
+        """What discovery found in a stored body, recorded after the fact."""
+        with self._conn:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO discoveries (sha256, entries) VALUES (?,?)",
+                (sha256, zlib.compress(json.dumps(entries).encode(), 6)),
+            )
+
+    @_guarded
+    def record_body(self, body: BodyRef, now: datetime) -> None:
+        """A stored body no row names yet (the state rebuilt from the bodies)."""
+        with self._conn:
+            self._add_body(body, None, now)
+
+    @_guarded
     def record_page_not_modified(self, url: str, record: FetchRecord) -> None:
         """A 304: the stored body is still current; only the check time moves."""
         with self._conn:
@@ -223,6 +294,7 @@ class StateDB:
                  record.attempts, url),
             )  # fmt: skip
 
+    @_guarded
     def record_page_outcome(
         self, key: PageKey, record: FetchRecord, *, state: str, http_status: int | None,
         error: str | None,
@@ -241,6 +313,7 @@ class StateDB:
                 (state, http_status, error, record.run_id, record.attempts, key.url),
             )
 
+    @_guarded
     def record_document(
         self, url: str, kind: str, record: FetchRecord, *, http_status: int, body: BodyRef,
         discoveries: list[str] | None,
@@ -254,6 +327,7 @@ class StateDB:
                  record.at.isoformat(), record.run_id),
             )  # fmt: skip
 
+    @_guarded
     def record_document_checked(self, url: str, record: FetchRecord) -> None:
         with self._conn:
             self._conn.execute(
@@ -262,14 +336,16 @@ class StateDB:
             )
 
     def _add_body(self, body: BodyRef, discoveries: list[str] | None, now: datetime) -> None:
+        # A body written again (its file was damaged) may differ in stored size.
         self._conn.execute(
-            "INSERT OR IGNORE INTO bodies (sha256, size, stored_size, stored_at) VALUES (?,?,?,?)",
+            "INSERT INTO bodies (sha256, size, stored_size, stored_at) VALUES (?,?,?,?)"
+            " ON CONFLICT (sha256) DO UPDATE SET stored_size = excluded.stored_size",
             (body.sha256, body.size, body.stored_size, now.isoformat()),
         )
         if discoveries is not None:
-            blob = zlib.compress("\n".join(discoveries).encode(), 6)
+            blob = zlib.compress(json.dumps(discoveries).encode(), 6)
             self._conn.execute(
-                "INSERT OR IGNORE INTO discoveries (sha256, entries) VALUES (?,?)",
+                "INSERT OR REPLACE INTO discoveries (sha256, entries) VALUES (?,?)",
                 (body.sha256, blob),
             )
 

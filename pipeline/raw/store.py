@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 
 from pipeline.errors import StoreCorrupt
-from pipeline.raw.bodies import BodyFiles, BodyRef
+from pipeline.raw.bodies import BodyFiles, BodyMeta, BodyRef
 from pipeline.raw.state import StateDB
 
 STATE_FILE = "state.sqlite"
@@ -57,12 +57,18 @@ class RawStore:
         self.close()
 
     def open(self) -> None:
+        """Open (a writer: create or migrate) the state, then ready the body folder. The state
+        is checked first, so a store refused for its version or damage is left untouched."""
         path = self.raw_dir / STATE_FILE
-        if self.writable:
-            self.bodies.prepare_for_writing()
-        elif not path.exists():
+        if not self.writable and not path.exists():
             return  # nothing was ever extracted here: an empty store
         self._db = StateDB.open(path, writable=self.writable)
+        if self.writable:
+            try:
+                self.bodies.prepare_for_writing()
+            except BaseException:
+                self.close()
+                raise
 
     def close(self) -> None:
         if self._db is not None:
@@ -91,6 +97,7 @@ class RawStore:
                 sha256=s.sha256,
                 fetched_at=s.fetched_at,
                 fetch_run_id=s.fetch_run_id or "",
+                content_type=s.content_type,
             )
             for s in self._db.current_pages()
             if s.sha256 is not None and s.fetched_at is not None
@@ -104,6 +111,20 @@ class RawStore:
     def body_path(self, sha256: str) -> Path:
         return self.bodies.path(sha256)
 
-    def write_body(self, body: bytes) -> BodyRef:
-        """Store a body under its hash (see ``BodyFiles.write``); safe from worker threads."""
-        return self.bodies.write(body)
+    def write_body(self, body: bytes, meta: BodyMeta | None = None) -> BodyRef:
+        """Store a body under its hash with its metadata (see ``BodyFiles.write``); safe from
+        worker threads."""
+        return self.bodies.write(body, meta)
+
+    def body_intact(self, sha256: str, stored_size: int | None) -> bool:
+        """One stat: the body file is there with its recorded size (see ``BodyFiles.intact``)."""
+        return self.bodies.intact(sha256, stored_size)
+
+
+def upgrade_raw(raw_dir: Path) -> None:
+    """Migrate the raw store in ``raw_dir`` to this version if it is older (a writer's open
+    does it); nothing happens to a folder without a state database. The caller holds the
+    raw/ lock."""
+    if (Path(raw_dir) / STATE_FILE).exists():
+        with RawStore(raw_dir, writable=True):
+            pass

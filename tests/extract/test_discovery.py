@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from demosite.faults import Status
 from demosite.pages import DemoPage
 from demosite.sample import commitment_html, sample_pages
 from demosite.server import serve_in_thread
@@ -88,6 +89,32 @@ def test_a_commitment_added_after_the_seed_list_is_found_by_probing(tmp_path: Pa
         summary = run_extract(config, "run-2")
     assert "MN0007" in stored_ids(tmp_path / "raw")
     assert summary.fetched == 1  # the new page; MN0006 answered 304
+
+
+def test_probes_start_while_a_page_waits_out_a_retry_and_follow_what_it_finds(
+    tmp_path: Path,
+) -> None:
+    # MN0010 is 9 IDs past MN0001: probing cannot reach it; only the member page names it,
+    # and that page's first answer is a 503 asking for a 1 s wait.
+    pages = [
+        DemoPage("mongolia", "Mongolia", cid, f"Commitment {cid}", "")
+        for cid in ("MN0001", "MN0010")
+    ]
+    pages = [replace(page, html=commitment_html(page, "")) for page in pages]
+    seed = tmp_path / "seed.txt"
+    seed.write_text("mongolia,MN0001\n")
+    with demo_site(pages) as demo:
+        demo.server.faults.push("/members/mongolia/", Status(503, "1"))
+        config = fast_config(
+            demo.url, tmp_path / "raw", seed_file=seed, use_sitemaps=False,
+            start_urls=("/members/mongolia/",), retry_after_cap_s=1.0,
+        )  # fmt: skip
+        summary = run_extract(config, "run-1")
+        heads = sorted(int(r.path[-5:-1]) for r in demo.requests() if r.method == "HEAD")
+    assert stored_ids(tmp_path / "raw") == ["MN0001", "MN0010"] and not summary.failed
+    # The first window was probed while the page waited; the page it then found moved the
+    # series on past MN0010.
+    assert heads == [2, 3, 4, 5, 6, 11, 12, 13, 14, 15]
 
 
 def test_canonical_forms_are_deduplicated_and_unfetched_references_reported(
@@ -173,7 +200,10 @@ def test_spanish_run_fetches_es_pages(tmp_path: Path) -> None:
     assert all(path.startswith("/es/") for path in paths)
 
 
-@pytest.mark.parametrize("bad", ["mongolia;MN0001", "not a line", "mongolia,MN01"])
+@pytest.mark.parametrize(
+    "bad",
+    ["mongolia;MN0001", "not a line", "mongolia,MN01", "http://[::1/members/x/commitments/AB0001/"],
+)
 def test_bad_seed_lines_are_config_errors(tmp_path: Path, bad: str) -> None:
     seed = tmp_path / "seed.txt"
     seed.write_text(f"mongolia,MN0001\n{bad}\n")

@@ -14,7 +14,14 @@ from pipeline.errors import SitemapError
 from pipeline.extract.discovery.links import extract_links
 from pipeline.extract.discovery.seeds import parse_seed_file
 from pipeline.extract.discovery.sitemaps import changed_by, parse_sitemap
-from pipeline.extract.ratelimit import RECOVERY_SUCCESSES, HostThrottle
+from pipeline.extract.ratelimit import (
+    BACKOFF_FACTOR,
+    CROWDED_SHARE,
+    CROWDED_WINDOW,
+    MIN_CUT_INTERVAL_S,
+    RECOVERY_SUCCESSES,
+    HostThrottle,
+)
 from pipeline.extract.retry import backoff_s, parse_retry_after
 from pipeline.urls import CommitmentRef
 
@@ -140,6 +147,8 @@ def test_seed_file_accepts_urls_pairs_csv_exports_and_a_header(tmp_path: Path) -
         ("Sat, 01 Mar 2025 11:00:00 GMT", 0.0),  # in the past: no wait
         ("soon", None),
         ("-5", None),
+        ("\u00b2", None),  # "²": a digit to str.isdigit, not to float()
+        ("\u0661\u0662\u0660", None),  # Arabic-Indic 120
         (None, None),
     ],
 )
@@ -164,29 +173,76 @@ class FakeClock:
         return self.now
 
 
-def test_slowdowns_double_the_delay_up_to_a_bound_and_decay_after_successes() -> None:
+def test_a_cut_keeps_70_percent_once_per_episode_and_successes_bring_the_rate_back() -> None:
     clock = FakeClock()
-    throttle = HostThrottle("h", 1.0, slowdown_floor_s=2.0, max_delay_s=5.0, clock=clock)
-    throttle.slow_down(503, None)
-    assert (throttle.delay, throttle.pauses, throttle.pause_seconds) == (2.0, 1, 2.0)
-    throttle.slow_down(429, 60.0)  # while paused: extends the pause, no second doubling
-    assert (throttle.delay, throttle.pauses, throttle.pause_seconds) == (2.0, 1, 60.0)
-    clock.now += 61
-    throttle.slow_down(429, None)
-    clock.now += 10
-    throttle.slow_down(429, None)
-    assert throttle.delay == 5.0 and throttle.pauses == 3  # 2 -> 4 -> capped at 5
-    for _ in range(RECOVERY_SUCCESSES - 1):
-        throttle.success()
+    throttle = HostThrottle("h", 1.0, max_delay_s=30.0, clock=clock)
+    throttle.slow_down(503, None, ticket=0)
+    assert throttle.delay == pytest.approx(1 / BACKOFF_FACTOR) and throttle.slowdowns == 1
+    throttle.slow_down(503, None, ticket=0)  # sent before the cut: the same episode
+    clock.now += MIN_CUT_INTERVAL_S / 2
+    throttle.slow_down(429, None, ticket=1)  # sent after it, but within its second: the same
+    assert throttle.slowdowns == 1
+    clock.now += MIN_CUT_INTERVAL_S
+    throttle.slow_down(429, None, ticket=1)  # later: the server still says too much
+    assert throttle.rate == pytest.approx(BACKOFF_FACTOR**2) and throttle.slowdowns == 2
+    for _ in range(RECOVERY_SUCCESSES):
+        clock.now += throttle.delay
+        throttle.success(ticket=2)
+    assert 1.0 < throttle.delay < 1 / BACKOFF_FACTOR**2  # recovering, gradually
+    for _ in range(4 * RECOVERY_SUCCESSES):
+        clock.now += throttle.delay
+        throttle.success(ticket=2)
+    assert throttle.delay == 1.0 and throttle.rate is None  # back, never below the configured
+
+
+def test_a_burst_into_a_rate_limit_is_cut_to_below_what_the_server_let_through() -> None:
+    clock = FakeClock()
+    throttle = HostThrottle("h", 0.0, max_delay_s=30.0, clock=clock)
+    for _ in range(20):  # a limit of 20 a second let the start of a burst through ...
+        clock.now += 0.01
+        throttle.success(ticket=0)
+    throttle.slow_down(429, None, ticket=0)  # ... a lone 429 this early looks like a fault:
+    assert throttle.rate == pytest.approx(20 / 0.19 * BACKOFF_FACTOR)  # a mild cut
+    for _ in range(CROWDED_WINDOW):  # then every request sent after the cut is refused
+        clock.now += 0.01
+        throttle.slow_down(429, None, ticket=1)
+    assert throttle.rate == pytest.approx(20 * BACKOFF_FACTOR)  # not lower: no cascade
+
+
+def test_cuts_stop_at_the_slowest_pace() -> None:
+    clock = FakeClock()
+    throttle = HostThrottle("h", 1.0, max_delay_s=5.0, clock=clock)
+    for ticket in range(20):
+        clock.now += MIN_CUT_INTERVAL_S
+        throttle.slow_down(503, None, ticket)
     assert throttle.delay == 5.0
-    throttle.success()
-    assert throttle.delay == 2.5
-    for _ in range(3 * RECOVERY_SUCCESSES):
-        throttle.success()
-    assert throttle.delay == 1.0  # never below the configured delay
 
 
-def test_wait_turn_holds_requests_until_the_pause_ends_and_spaces_them() -> None:
+def test_a_retry_after_answer_cuts_the_rate_only_when_such_answers_are_frequent() -> None:
+    throttle = HostThrottle("h", 0.5, max_delay_s=30.0, clock=FakeClock())
+    for _ in range(CROWDED_WINDOW - 1):
+        throttle.success(ticket=0)
+    throttle.slow_down(429, 1.0, ticket=0)  # one in 20: that request waits, nobody else
+    assert throttle.slowdowns == 0 and throttle.delay == 0.5
+    for _ in range(int(CROWDED_SHARE * CROWDED_WINDOW)):
+        throttle.slow_down(429, 1.0, ticket=0)
+    assert throttle.slowdowns == 1 and throttle.delay == pytest.approx(0.5 / BACKOFF_FACTOR)
+
+
+def test_a_fault_in_a_quiet_phase_cuts_from_what_the_busy_phase_showed() -> None:
+    clock = FakeClock()
+    throttle = HostThrottle("h", 0.0, max_delay_s=30.0, clock=clock)
+    for _ in range(300):  # a busy second: the site answered 300 requests
+        clock.now += 1 / 300
+        throttle.success(ticket=0)
+    for _ in range(40):  # then the crawl asks for little (ID probes, one by one)
+        clock.now += 0.1
+        throttle.success(ticket=0)
+    throttle.slow_down(503, None, ticket=0)
+    assert throttle.rate == pytest.approx(300 * BACKOFF_FACTOR, rel=0.02)
+
+
+def test_wait_turn_spaces_requests_by_the_current_gap() -> None:
     clock = FakeClock()
     slept: list[float] = []
 
@@ -194,13 +250,14 @@ def test_wait_turn_holds_requests_until_the_pause_ends_and_spaces_them() -> None
         slept.append(seconds)
         clock.now += seconds
 
-    async def three_turns() -> None:
-        throttle = HostThrottle("h", 1.0, slowdown_floor_s=1.0, max_delay_s=8.0,
-                                clock=clock, sleep=sleep)  # fmt: skip
-        await throttle.wait_turn()  # the first request goes at once
-        throttle.slow_down(429, 30.0)
-        await throttle.wait_turn()  # held for the Retry-After
-        await throttle.wait_turn()  # then spaced by the doubled delay
+    async def four_turns() -> list[int]:
+        throttle = HostThrottle("h", 1.0, max_delay_s=8.0, clock=clock, sleep=sleep)
+        tickets = [await throttle.wait_turn()]  # the first request goes at once
+        tickets.append(await throttle.wait_turn())  # one second later
+        throttle.slow_down(503, None, tickets[-1])
+        tickets.append(await throttle.wait_turn())  # spaced by the old gap, then the new one
+        tickets.append(await throttle.wait_turn())
+        return tickets
 
-    asyncio.run(three_turns())
-    assert slept == [pytest.approx(30.0), pytest.approx(2.0)]
+    assert asyncio.run(four_turns()) == [0, 0, 1, 1]
+    assert slept == [pytest.approx(1.0), pytest.approx(1.0), pytest.approx(1 / BACKOFF_FACTOR)]

@@ -89,7 +89,7 @@ def test_crawl_delay_larger_than_the_configured_delay_wins(
 
 
 def test_throttle_keeps_the_larger_of_configured_and_crawl_delay() -> None:
-    throttle = HostThrottle("h", 1.0, slowdown_floor_s=1.0, max_delay_s=30.0)
+    throttle = HostThrottle("h", 1.0, max_delay_s=30.0)
     throttle.honour_crawl_delay(0.5)
     assert throttle.delay == 1.0
     throttle.honour_crawl_delay(5.0)

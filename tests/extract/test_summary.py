@@ -26,9 +26,12 @@ def test_summary_is_json_able_and_renders_every_section(tmp_path: Path) -> None:
     assert data["gone"] == [demo.url + "/members/bulgaria/commitments/BG0003/"]
     assert data["referenced_not_fetched"] == [failed_url]
     assert data["retries_by_reason"] == {"500": 1, "503": 1}
-    assert data["pauses"] == 1 and data["finish_reason"] == "complete"
+    # The 503's Retry-After (1 s, capped to 0.05 s) was waited; a lone one does not cut the rate.
+    assert data["retry_after_s"] == pytest.approx(0.05) and data["slowdowns"] == 0
+    assert data["finish_reason"] == "complete"
     text = summary.render()
-    for expected in ("robots.txt 200", "retries: 500: 1, 503: 1", "pauses: 1", "gone (1):",
+    for expected in ("robots.txt 200", "retries: 500: 1, 503: 1", "slowdowns: 0 rate cuts, 0.1 s",
+                     "gone (1):",
                      "referenced but not fetched (1):", f"{failed_url}: HTTP 500"):  # fmt: skip
         assert expected in text
 
@@ -76,7 +79,7 @@ def test_long_lists_are_cut_in_the_text_but_kept_in_the_report(tmp_path: Path) -
         run_id="r", started_at=now, finished_at=now, finish_reason="complete", discovered=150,
         fetched=0, not_modified=0, failed=failed, gone=(), referenced_not_fetched=(),
         requests_by_status={"500": 450}, retries_by_reason={"500": 300}, bytes_downloaded=0,
-        bytes_saved=0, pauses=0, pause_seconds=0.0, robots="robots.txt 404",
+        bytes_saved=0, slowdowns=0, retry_after_s=0.0, robots="robots.txt 404",
     )  # fmt: skip
     text = summary.render()
     assert "failed (150):" in text and "... and 50 more (see the run report)" in text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -43,20 +42,33 @@ def test_bodies_are_compressed_content_addressed_and_verified(tmp_path: Path) ->
     assert [f.name for f in files] == [f"{ref.sha256}.zst"]
 
 
-def test_an_altered_body_is_detected(tmp_path: Path) -> None:
+def test_an_altered_body_is_detected_moved_aside_and_replaced_by_the_next_write(
+    tmp_path: Path,
+) -> None:
+    damaged = tmp_path / "bodies" / "damaged"
     with RawStore(tmp_path, writable=True) as store:
         store_page(store, b"<html>one</html>", "run-1", T0)
         (page,) = store.current_pages()
+        path = store.body_path(page.sha256)
         other = store.write_body(b"<html>two</html>")
-        store.body_path(other.sha256).replace(store.body_path(page.sha256))
-        with pytest.raises(StoreCorrupt, match="does not hash"):
+        store.body_path(other.sha256).replace(path)  # whole, but another body's bytes
+        with pytest.raises(StoreCorrupt, match=r"does not hash.*moved to"):
             store.read_body(page.sha256)
-        store.body_path(page.sha256).write_bytes(b"not zstd at all")
+        assert not path.exists() and len(list(damaged.iterdir())) == 1
+        store.write_body(b"<html>one</html>")  # the next fetch of that page writes it again
+        assert store.read_body(page.sha256) == b"<html>one</html>"
+        path.write_bytes(path.read_bytes()[:-3])  # truncated
+        assert not store.body_intact(page.sha256, store.db.body_stored_size(page.sha256))
         with pytest.raises(StoreCorrupt, match="decompress"):
             store.read_body(page.sha256)
-        store.body_path(page.sha256).unlink()
+        store.write_body(b"<html>one</html>")
+        path.write_bytes(b"\x00" * path.stat().st_size)  # same size, garbage
+        store.write_body(b"<html>one</html>")  # a write checks the file under the name
+        assert store.read_body(page.sha256) == b"<html>one</html>"
+        path.unlink()
         with pytest.raises(StoreCorrupt, match="no stored body"):
             store.read_body(page.sha256)
+    assert len(list(damaged.iterdir())) == 3
 
 
 def test_same_bytes_keep_first_fetch_provenance_and_304_moves_only_the_check(
@@ -131,20 +143,6 @@ def test_read_only_store_reads_what_a_writer_left(tmp_path: Path) -> None:
             store.db.record_page_outcome(
                 KEY, FetchRecord("x", T0), state="gone", http_status=404, error=None
             )
-
-
-def test_unknown_schema_version_or_garbage_is_store_corrupt(tmp_path: Path) -> None:
-    with RawStore(tmp_path, writable=True):
-        pass
-    with closing(sqlite3.connect(tmp_path / "state.sqlite")) as conn, conn:
-        conn.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
-    with pytest.raises(StoreCorrupt, match="schema version 99"):
-        RawStore(tmp_path).open()
-    (tmp_path / "state.sqlite").write_bytes(b"this is not a database" * 100)
-    for name in ("state.sqlite-wal", "state.sqlite-shm"):
-        (tmp_path / name).unlink(missing_ok=True)
-    with pytest.raises(StoreCorrupt, match="cannot read"):
-        RawStore(tmp_path, writable=True).open()
 
 
 def test_partial_bodies_of_a_killed_run_are_removed_by_the_next_writer(tmp_path: Path) -> None:

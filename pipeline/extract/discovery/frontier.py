@@ -31,6 +31,7 @@ class Frontier:
         self.changed_by: dict[str, datetime] = {}  # canonical URL -> sitemap lastmod bound
         self.members: set[str] = set()  # canonical member page URLs
         self._highest: dict[tuple[str, str], int] = {}  # (slug, ID prefix) -> highest number
+        self._probed: set[tuple[str, str, int]] = set()  # (slug, ID prefix, number) asked for
         # Links as written in pages, already offered: every page of a member repeats the same
         # list, so most links are seen many times; skip re-parsing them (without lastmod only).
         self._seen_links: set[str] = set()
@@ -95,6 +96,14 @@ class Frontier:
 
     def highest(self, slug: str, prefix: str) -> int:
         return self._highest.get((slug, prefix), 0)
+
+    def claim_probe(self, slug: str, prefix: str, number: int) -> bool:
+        """True the first time this ID of a series is to be probed (and not already known)."""
+        key = (slug, prefix, number)
+        if key in self._probed or self.is_known(self.probe_ref(slug, prefix, number).commitment_id):
+            return False
+        self._probed.add(key)
+        return True
 
     def probe_ref(self, slug: str, prefix: str, number: int) -> CommitmentRef:
         return CommitmentRef(slug, f"{prefix}{number:04d}", self.language)

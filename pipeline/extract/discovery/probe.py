@@ -1,6 +1,12 @@
 """Discovery by ID probing: past the highest known ID of every member's numbering series, ask
-for the next IDs with HEAD until ``probe_misses`` in a row are missing. IDs are sequential per
-member, so this finds commitments that no list or sitemap names yet."""
+for the next IDs with HEAD; a series is done when the ``probe_misses`` IDs after its highest
+known one are all missing. IDs are sequential per member, so this finds commitments that no
+list or sitemap names yet.
+
+The IDs of a series' window are probed at once (independent HEADs), and a hit moves the window
+on: the same requests as probing one ID after another, without making each series a chain in
+which one slow answer or retry holds up everything after it.
+"""
 
 from __future__ import annotations
 
@@ -11,25 +17,37 @@ from pipeline.extract.steps import StepContext
 from pipeline.extract.tasks import ProbeTarget, Task, task
 from pipeline.urls import commitment_url, parse_commitment_url
 
-
-def first_probes(frontier: Frontier) -> list[Task]:
-    """One probe per numbering series, just past its highest known ID."""
-    return [
-        task("probe", probe=ProbeTarget(slug, prefix, highest + 1))
-        for slug, prefix, highest in frontier.series()
-    ]
+_LAST_NUMBER = 9999  # IDs have four digits
 
 
-async def probe_next_id(ctx: StepContext, item: Task) -> list[Task]:
-    """HEAD the next ID of a member's series: no body crosses the wire for a miss, so a
-    refresh where nothing changed stays at conditional requests and bodiless probes."""
+def first_probes(frontier: Frontier, misses: int) -> list[Task]:
+    """The first window of every numbering series seen: the IDs just past its highest."""
+    tasks = []
+    for slug, prefix, _highest in frontier.series():
+        tasks += window(frontier, slug, prefix, misses)
+    return tasks
+
+
+def window(frontier: Frontier, slug: str, prefix: str, misses: int) -> list[Task]:
+    """Probes for the ``misses`` IDs after the series' highest known one that nothing has
+    probed or found yet."""
+    highest = frontier.highest(slug, prefix)
+    tasks = []
+    for number in range(highest + 1, min(highest + misses, _LAST_NUMBER) + 1):
+        if frontier.claim_probe(slug, prefix, number):
+            tasks.append(task("probe", probe=ProbeTarget(slug, prefix, number)))
+    return tasks
+
+
+async def probe_id(ctx: StepContext, item: Task) -> list[Task]:
+    """HEAD one ID of a member's series: no body crosses the wire for a miss, so a refresh
+    where nothing changed stays at conditional requests and bodiless probes."""
     target = item.probe
     assert target is not None, "a probe task names its series"
-    ref = ctx.frontier.probe_ref(target.member_slug, target.prefix, target.number)
-    if target.number > 9999:
-        return []
-    if ctx.frontier.is_known(ref.commitment_id):
-        return [_next_probe(ctx, target, misses=0)]
+    slug, prefix = target.member_slug, target.prefix
+    ref = ctx.frontier.probe_ref(slug, prefix, target.number)
+    if ctx.frontier.is_known(ref.commitment_id):  # found some other way meanwhile
+        return window(ctx.frontier, slug, prefix, ctx.config.probe_misses)
     url = commitment_url(ref, ctx.config.base_url)
     if not ctx.fetcher.allowed(url):
         return []
@@ -39,16 +57,8 @@ async def probe_next_id(ctx: StepContext, item: Task) -> list[Task]:
         ctx.tally.fail(url, f"ID probe: {exc}")
         return []
     if fetched.status in GONE_STATUSES:
-        if target.misses + 1 >= ctx.config.probe_misses:
-            return []
-        return [_next_probe(ctx, target, misses=target.misses + 1)]
+        return []  # a miss: the rest of the window decides whether the series goes on
     found = parse_commitment_url(fetched.url) or ref
     new = ctx.frontier.offer_commitment(found)
     follow = [task("commitment", new)] if new else []
-    return [*follow, _next_probe(ctx, target, misses=0)]
-
-
-def _next_probe(ctx: StepContext, target: ProbeTarget, *, misses: int) -> Task:
-    slug, prefix, number = target.member_slug, target.prefix, target.number
-    after = max(number, ctx.frontier.highest(slug, prefix)) + 1 if misses == 0 else number + 1
-    return task("probe", probe=ProbeTarget(slug, prefix, after, misses))
+    return [*follow, *window(ctx.frontier, slug, prefix, ctx.config.probe_misses)]

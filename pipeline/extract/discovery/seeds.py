@@ -42,7 +42,10 @@ def parse_seed_file(path: Path, base_url: str) -> list[CommitmentRef]:
 
 def _seed_ref(text: str, base_url: str) -> CommitmentRef | None:
     for candidate in _URL_IN_TEXT_RE.findall(text):
-        ref = parse_commitment_url(urljoin(base_url, candidate))
+        try:
+            ref = parse_commitment_url(urljoin(base_url, candidate))
+        except ValueError:  # not a URL urljoin can parse (a bad IPv6 host): not a seed
+            continue
         if ref is not None:
             return ref
     fields = [field.strip().strip('"') for field in text.split(",")]

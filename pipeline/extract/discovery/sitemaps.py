@@ -1,5 +1,7 @@
 """Discovery by sitemaps: the sitemap step, and sitemap and sitemap-index parsing (gzip or plain,
-size-capped, no entity expansion).
+size-capped, no entity expansion). Sitemaps (from robots.txt ``Sitemap:`` lines or an index)
+are read only on the allowed hosts (the site's host or its www twin, same scheme and port);
+others are refused and reported, never requested.
 
 The parsing functions are pure, on bytes. ``lastmod`` is turned into the latest
 moment the change could have happened (a date alone means "some time that day"), so comparing
@@ -9,6 +11,7 @@ it with our last check never skips a page that changed after it.
 from __future__ import annotations
 
 import asyncio
+import json
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,7 +25,7 @@ from pipeline.extract.fetcher import Expect
 from pipeline.extract.retry import GONE_STATUSES
 from pipeline.extract.steps import StepContext
 from pipeline.extract.tasks import Task, task
-from pipeline.urls import same_site
+from pipeline.urls import on_allowed_host, site_root
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -127,23 +130,39 @@ async def read_sitemap(ctx: StepContext, item: Task) -> list[Task]:
             ctx.tally.fail(url, f"sitemap: {exc}")
             return []
         cached = [_encode("S", e) for e in found.children] + [_encode("U", e) for e in found.urls]
-        body = await asyncio.to_thread(ctx.store.write_body, fetched.body)
+        meta = ctx.body_meta("sitemap", url, fetched)
+        body = await asyncio.to_thread(ctx.store.write_body, fetched.body, meta)
         ctx.record_document(url, "sitemap", fetched, body, cached)
     return _follow_sitemap(ctx, cached, item.depth)
 
 
-def _follow_sitemap(ctx: StepContext, lines: list[str], depth: int) -> list[Task]:
+def sitemap_tasks(ctx: StepContext, urls: list[str], *, depth: int = 0) -> list[Task]:
+    """Tasks for the sitemaps at these URLs (robots.txt Sitemap: lines, the configured ones,
+    an index's entries): only those on the allowed hosts; the others are reported."""
+    tasks = []
+    for url in dict.fromkeys(urls):
+        if on_allowed_host(url, ctx.config.base_url):
+            tasks.append(task("sitemap", url, depth=depth))
+        else:
+            root = site_root(ctx.config.base_url)
+            ctx.tally.fail(url, f"sitemap not on {root} (nor its www twin): refused, not requested")
+    return tasks
+
+
+def _follow_sitemap(ctx: StepContext, entries: list[str], depth: int) -> list[Task]:
     config = ctx.config
     tasks: list[Task] = []
-    for line in lines:
-        kind, loc, stamp = line.split("\t")
+    for text in entries:
+        decoded = _decode(text)
+        if decoded is None:
+            continue  # unreadable (a damaged row): the sitemap is read again next time
+        kind, entry = decoded
         if kind == "S":
             if depth + 1 > config.sitemap_max_depth:
-                ctx.tally.fail(loc, f"sitemap nested deeper than {config.sitemap_max_depth}")
-            elif same_site(loc, config.base_url):
-                tasks.append(task("sitemap", loc, depth=depth + 1))
+                ctx.tally.fail(entry.url, f"sitemap nested deeper than {config.sitemap_max_depth}")
+            else:
+                tasks += sitemap_tasks(ctx, [entry.url], depth=depth + 1)
             continue
-        entry = _decode(loc, stamp)
         offered = ctx.frontier.offer_link(entry.url, entry.changed_by)
         if offered is not None and offered[0] == "commitment":
             tasks.append(task("commitment", offered[1]))
@@ -153,9 +172,14 @@ def _follow_sitemap(ctx: StepContext, lines: list[str], depth: int) -> list[Task
 
 
 def _encode(kind: str, entry: SitemapEntry) -> str:
+    """One stored entry: a JSON array, which no character of a <loc> can break."""
     stamp = entry.changed_by.isoformat() if entry.changed_by else ""
-    return f"{kind}\t{entry.url}\t{stamp}"
+    return json.dumps([kind, entry.url, stamp])
 
 
-def _decode(url: str, stamp: str) -> SitemapEntry:
-    return SitemapEntry(url, datetime.fromisoformat(stamp) if stamp else None)
+def _decode(text: str) -> tuple[str, SitemapEntry] | None:
+    try:
+        kind, url, stamp = json.loads(text)
+        return str(kind), SitemapEntry(str(url), datetime.fromisoformat(stamp) if stamp else None)
+    except (ValueError, TypeError):
+        return None
