@@ -66,6 +66,14 @@ class WrongType:
 
 
 @dataclass(frozen=True, slots=True)
+class Recoded:
+    """The page's body re-encoded into ``charset``, which only the HTTP Content-Type names
+    (the page's own <meta charset> is removed), as a server configured for Latin-1 sends it."""
+
+    charset: str = "windows-1252"
+
+
+@dataclass(frozen=True, slots=True)
 class IgnoreValidators:
     """Answer 200 with the full body even to a matching If-None-Match / If-Modified-Since,
     as servers without validator support do."""
@@ -108,8 +116,8 @@ class Validators:
 
 
 Fault = (
-    Status | Reset | Truncate | Stall | Redirect | Oversize | WrongType | IgnoreValidators
-    | Trickle | Encoded | Bomb | Validators
+    Status | Reset | Truncate | Stall | Redirect | Oversize | WrongType | Recoded
+    | IgnoreValidators | Trickle | Encoded | Bomb | Validators
 )  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import re
 import zlib
 from dataclasses import replace
 from functools import lru_cache
@@ -86,3 +87,14 @@ def with_validators(request: Request, response: Response, fault: Validators) -> 
     ):
         return Response(304, etag=fault.etag, extra_headers=extra)
     return replace(response, etag=fault.etag, last_modified=None, extra_headers=extra)
+
+
+_META_CHARSET = re.compile(rb"<meta\s+charset=[\"']?[\w-]+[\"']?\s*/?>", re.IGNORECASE)
+
+
+def recoded(response: Response, charset: str) -> Response:
+    """The response's UTF-8 HTML re-encoded into ``charset``, named only by the HTTP header: the
+    page's own <meta charset> goes, so nothing but Content-Type tells a reader the encoding."""
+    html = _META_CHARSET.sub(b"", response.body).decode("utf-8")
+    body = html.encode(charset, errors="xmlcharrefreplace")
+    return replace(response, body=body, content_type=f"text/html; charset={charset}")

@@ -28,6 +28,7 @@ from demosite.faults import (
     FaultQueue,
     IgnoreValidators,
     Oversize,
+    Recoded,
     Redirect,
     Reset,
     Stall,
@@ -187,6 +188,8 @@ class DemoServer:
         response = self.app.respond(request)
         if isinstance(fault, WrongType):
             response = replace(response, content_type=fault.content_type)
+        if isinstance(fault, Recoded):
+            response = hostile.recoded(response, fault.charset)
         if isinstance(fault, Validators):
             return hostile.with_validators(request, response, fault)
         if not isinstance(fault, IgnoreValidators) and not_modified(request, response):
