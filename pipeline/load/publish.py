@@ -207,7 +207,8 @@ def refuse_shrink(count: int, previous: int | None, config: LoadConfig) -> None:
                 "(allow_shrink / --allow-shrink, or max_shrink_ratio / --max-shrink)"
             )
     if reasons:
-        raise PublishRefused("not published: " + "; ".join(reasons))
+        guard = "empty" if count == 0 and not config.allow_empty else "shrink"
+        raise PublishRefused("not published: " + "; ".join(reasons), guard)
 
 
 def _write_run(
