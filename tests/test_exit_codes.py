@@ -10,13 +10,17 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.exit_codes import (
+    EXIT_GUARD,
+    EXIT_INTERNAL,
     EXIT_NOT_PUBLISHED,
     EXIT_OK,
     EXIT_PARTIAL,
+    EXIT_STALE,
     EXIT_USAGE,
     exit_code_of_finish,
 )
 from pipeline.schema import FINISH_REASONS
+from tests.paths import ROOT
 
 
 def recorded(processed: Path) -> tuple[dict[str, object], dict[str, object]]:
@@ -28,15 +32,17 @@ def recorded(processed: Path) -> tuple[dict[str, object], dict[str, object]]:
 
 def test_a_refused_publish_exits_with_the_code_it_records(tmp_path: Path) -> None:
     processed = tmp_path / "processed"
+    (tmp_path / "raw").mkdir()
     # Nothing was ever extracted: the result is empty, and an empty result is refused.
     code = main(
         ["transform", "--raw-dir", str(tmp_path / "raw"), "--processed-dir", str(processed),
          "--workers", "1"]
     )  # fmt: skip
     row, report = recorded(processed)
-    assert code == EXIT_NOT_PUBLISHED
+    assert code == EXIT_GUARD
     assert (row["finish_reason"], row["exit_code"]) == ("refused", code)
     assert (report["finish_reason"], report["exit_code"]) == ("refused", code)
+    assert report["refused_by"] == "empty"
 
 
 def test_a_config_error_inside_a_run_exits_with_the_code_it_records(tmp_path: Path) -> None:
@@ -55,7 +61,7 @@ def test_a_config_error_inside_a_run_exits_with_the_code_it_records(tmp_path: Pa
 
 @pytest.mark.parametrize(
     ("reason", "code"),
-    [("published", EXIT_OK), ("partial", EXIT_PARTIAL), ("refused", EXIT_NOT_PUBLISHED),
+    [("published", EXIT_OK), ("partial", EXIT_PARTIAL), ("refused", EXIT_GUARD),
      ("failed", EXIT_NOT_PUBLISHED), ("complete", EXIT_OK), ("max_pages", EXIT_OK),
      ("interrupted", EXIT_NOT_PUBLISHED), ("max_runtime", EXIT_PARTIAL)],
 )  # fmt: skip
@@ -67,7 +73,28 @@ def test_every_finish_reason_the_runs_table_allows_has_a_code() -> None:
     assert {reason: exit_code_of_finish(reason) for reason in FINISH_REASONS} == {
         "published": EXIT_OK,
         "partial": EXIT_PARTIAL,
-        "refused": EXIT_NOT_PUBLISHED,
+        "refused": EXIT_GUARD,
         "failed": EXIT_NOT_PUBLISHED,
         "interrupted": EXIT_NOT_PUBLISHED,
     }
+
+
+def test_a_stale_data_dictionary_exits_with_its_own_code_not_internal_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    stale = tmp_path / "DATA.md"
+    stale.write_text("# an old dictionary\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "data-dictionary", "--check", str(stale)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == EXIT_STALE != EXIT_INTERNAL
+    assert done.stderr == (
+        f"error: {stale} is stale; regenerate it with: ogp-pipeline data-dictionary > {stale}\n"
+    )
+    fresh = subprocess.run(
+        [sys.executable, "-m", "pipeline", "data-dictionary", "--check", "docs/DATA.md"],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert (fresh.returncode, fresh.stderr) == (EXIT_OK, "")
