@@ -18,6 +18,7 @@ from pipeline.canary import judge, unknowns_of_publish
 from pipeline.clock import new_run_id, own_peak_rss_kb, utc_now
 from pipeline.config import Config
 from pipeline.errors import (
+    ConfigError,
     DriftDetected,
     PipelineError,
     ProcessedCorrupt,
@@ -26,6 +27,7 @@ from pipeline.errors import (
     RunNotRecorded,
 )
 from pipeline.exit_codes import (
+    EXIT_INTERNAL,
     exit_code_of_error,
     exit_code_of_finish,
     finish_reason_of_error,
@@ -277,6 +279,32 @@ def _write_html(config: Config, report: dict[str, object]) -> None:
     log.debug("wrote %s", path, extra={"event": "report_written"})
 
 
+def _end_unpublished(
+    config: Config,
+    report: RunReport,
+    run: tuple[datetime, FetchSummary | None, TransformResult | None, Settled | None],
+    exit_code: int,
+    error: Exception,
+) -> None:
+    """Record a run that published nothing: its runs row, its report, its HTML page."""
+    report.exit_code = exit_code
+    report.error = str(error) if isinstance(error, PipelineError) else f"internal error: {error!r}"
+    report.finished_at = utc_now().isoformat()
+    row = _run_row(report, *run)
+    _note_processed(config, report, published=False)
+    _write_html(config, report.as_dict())
+    try:
+        record_unpublished_run(row, report.as_dict(), config.processed_dir)
+    except RunNotRecorded as not_recorded:
+        report.not_recorded = str(not_recorded)  # the summary says it, once
+    log.debug(
+        "run %s: %s, nothing published",
+        report.run_id,
+        report.finish_reason,
+        extra={"event": "run_finished", "exit_code": report.exit_code},
+    )
+
+
 def run_pipeline(
     config: Config,
     *,
@@ -291,7 +319,12 @@ def run_pipeline(
     report = RunReport(
         new_run_id(started), started.isoformat(), config.fetch.base_url if fetch_pages else None
     )
-    # Read first: a sheet that cannot be used is a usage error before any work is done.
+    # Checked first: usage errors, before any work is done or recorded.
+    if not fetch_pages and not config.raw_dir.is_dir():
+        raise ConfigError(
+            f"raw folder {config.raw_dir} does not exist: run extract or refresh first, "
+            "or give the right --raw-dir"
+        )
     reference = read_reference(config.reference) if config.reference else None
     fetch: FetchSummary | None = None
     result: TransformResult | None = None
@@ -333,18 +366,24 @@ def run_pipeline(
             # Recorded with the code the CLI will exit with for this error (one mapping).
             report.finish_reason = finish_reason_of_error(exc)
             report.refused_by = guard_of_error(exc)
-            report.exit_code, report.error = exit_code_of_error(exc), str(exc)
-            report.finished_at = utc_now().isoformat()
-            row = _run_row(report, started, fetch, result, settled)
-            _note_processed(config, report, published=False)
-            _write_html(config, report.as_dict())
-            try:
-                record_unpublished_run(row, report.as_dict(), config.processed_dir)
-            except RunNotRecorded as not_recorded:
-                report.not_recorded = str(not_recorded)  # the summary says it, once
+            _end_unpublished(
+                config, report, (started, fetch, result, settled), exit_code_of_error(exc), exc
+            )
             if on_report:
                 on_report(report)
             raise
+        except Exception as exc:
+            # A bug: recorded as a failed run with the internal-error code the process will
+            # exit with, then raised on for its traceback.
+            report.finish_reason = "failed"
+            _end_unpublished(config, report, (started, fetch, result, settled), EXIT_INTERNAL, exc)
+            raise
+        log.debug(
+            "run %s: %s",
+            report.run_id,
+            report.finish_reason,
+            extra={"event": "run_finished", "exit_code": report.exit_code},
+        )
     return RunOutcome(report.run_id, report.finish_reason, report, config.processed_dir)
 
 

@@ -98,3 +98,33 @@ def test_a_stale_data_dictionary_exits_with_its_own_code_not_internal_error(tmp_
         capture_output=True, text=True, check=False, cwd=ROOT,
     )  # fmt: skip
     assert (fresh.returncode, fresh.stderr) == (EXIT_OK, "")
+
+
+def test_transform_of_a_raw_folder_that_does_not_exist_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no-such-raw"
+    code = main(["transform", "--raw-dir", str(missing), "--processed-dir", str(tmp_path / "p")])
+    assert code == EXIT_USAGE
+    assert capsys.readouterr().err.count(f"raw folder {missing} does not exist") == 1
+    assert not missing.exists() and not (tmp_path / "p").exists()  # no empty store created
+
+
+def test_a_bug_is_recorded_with_the_internal_error_code_the_process_exits_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The one patched function in these tests: a bug cannot be provoked from outside.
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in transform")
+
+    monkeypatch.setattr("pipeline.refresh.transform_raw", broken)
+    (tmp_path / "raw").mkdir()
+    processed = tmp_path / "processed"
+    with pytest.raises(RuntimeError, match="a bug in transform"):  # Python then exits 1
+        main(["transform", "--raw-dir", str(tmp_path / "raw"), "--processed-dir", str(processed)])
+    row, report = recorded(processed)
+    assert (row["finish_reason"], row["exit_code"]) == ("failed", EXIT_INTERNAL)
+    assert (report["exit_code"], report["error"]) == (
+        EXIT_INTERNAL, "internal error: RuntimeError('a bug in transform')",
+    )  # fmt: skip
+    assert (processed / "run_report.html").is_file()
