@@ -14,12 +14,10 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline import PARSER_VERSION, __version__
-from pipeline.canary import judge, unknowns_of_publish
 from pipeline.clock import new_run_id, own_peak_rss_kb, utc_now
 from pipeline.config import Config
 from pipeline.errors import (
     ConfigError,
-    DriftDetected,
     PipelineError,
     ProcessedCorrupt,
     ProcessedNotWritable,
@@ -34,7 +32,6 @@ from pipeline.exit_codes import (
     guard_of_error,
 )
 from pipeline.extract import FetchSummary, run_extract
-from pipeline.htmlreport import render_html
 from pipeline.load import (
     Settled,
     complete_last_report,
@@ -43,17 +40,12 @@ from pipeline.load import (
     record_unpublished_run,
     settle_pages,
 )
-from pipeline.load.previous import (
-    kept_reports,
-    published_report,
-    published_run_id,
-    write_html_report,
-)
 from pipeline.load.settle import INVALID
 from pipeline.logs import log_context
 from pipeline.raw import raw_lock, upgrade_raw
-from pipeline.reconcile import Reference, read_reference, reconcile
-from pipeline.report import RunReport, changes_since, field_coverage, summarize_unknowns
+from pipeline.reconcile import read_reference
+from pipeline.report import RunReport, field_coverage, summarize_unknowns
+from pipeline.review import before_publishing, log_failures, note_processed, write_html
 from pipeline.signals import interrupts_raise
 from pipeline.transform import TransformResult, transform_raw
 
@@ -117,14 +109,6 @@ def _run_row(
     }
 
 
-def _log_failures(stage: str, failures: list[tuple[str, str]]) -> None:
-    """One record per failed page, for a log system to index by URL (the summary lists them
-    for people)."""
-    with log_context(stage=stage):
-        for url, reason in failures:
-            log.warning("%s failed: %s", url, reason, extra={"event": "page_failed", "url": url})
-
-
 def _peak_rss() -> dict[str, object]:
     """Peak resident memory of this process, in MB. VmHWM counts only since this program
     started; ru_maxrss would also count the parent process a fork copied before exec."""
@@ -159,7 +143,7 @@ def _transform_stage(
     report.failures += [
         {"stage": "transform", "url": f.url, "reason": f.reason} for f in result.failures
     ]
-    _log_failures("transform", [(f.url, f.reason) for f in result.failures])
+    log_failures("transform", [(f.url, f.reason) for f in result.failures])
     report.unknowns = summarize_unknowns(result.tables, result.parse_unknowns)
     return result
 
@@ -175,7 +159,7 @@ def _extract_stage(config: Config, report: RunReport) -> FetchSummary:
     report.failures += [
         {"stage": "extract", "url": f.url, "reason": f.reason} for f in fetch.failed
     ]
-    _log_failures("extract", [(f.url, f.reason) for f in fetch.failed])
+    log_failures("extract", [(f.url, f.reason) for f in fetch.failed])
     if fetch.finish_reason == "interrupted":
         raise RunInterrupted(
             "interrupted by a signal during extract: what was fetched is kept in raw/ (the "
@@ -228,57 +212,6 @@ def _settle_stage(
     return settled
 
 
-def _before_publishing(
-    config: Config,
-    report: RunReport,
-    result: TransformResult,
-    settled: Settled,
-    previous: Mapping[str, pa.Table] | None,
-    reference: Reference | None,
-) -> None:
-    """What the run report says about the result before it is published: changes since the
-    publish and reconciliation with OGP's list (of the tables to publish), and the drift
-    canary (of what the parser made of this run's pages), which may refuse."""
-    report.changes = changes_since(previous, settled.tables)
-    if reference is not None:
-        report.reconciliation = reconcile(reference, settled.tables).as_dict()
-    seen = unknowns_of_publish(previous, published_report(config.processed_dir))
-    verdict = judge(result.tables, previous, result.parse_unknowns, seen, config.canary)
-    report.canary = verdict.as_dict()
-    log.log(
-        logging.WARNING if verdict.status == "accepted" else logging.DEBUG,
-        "drift canary: %s (%s)",
-        verdict.status,
-        verdict.reason,
-        extra={"event": "canary_verdict", "verdict": verdict.status},
-    )
-    if verdict.refuses:
-        raise DriftDetected(verdict.message())
-
-
-def _note_processed(config: Config, report: RunReport, *, published: bool) -> None:
-    """Say in the report whether processed/ holds this run's data, and if not, whose."""
-    try:
-        data_from = published_run_id(config.processed_dir)
-    except PipelineError as exc:  # a damaged processed/ must not hide why the run ended
-        log.error("cannot tell which run processed/ holds: %s", exc)
-        data_from = None
-    report.processed = {"published": published, "data_from_run": data_from}
-
-
-def _write_html(config: Config, report: dict[str, object]) -> None:
-    """processed/run_report.html, for every run, published or not. The page only informs: a
-    failure to write it is logged and does not change how the run ended."""
-    processed = config.processed_dir
-    try:
-        history = [r for r in kept_reports(processed) if r.get("run_id") != report["run_id"]]
-        path = write_html_report(processed, render_html(report, history))
-    except (OSError, PipelineError) as exc:
-        log.error("could not write the HTML run report: %s", exc, extra={"event": "report_failed"})
-        return
-    log.debug("wrote %s", path, extra={"event": "report_written"})
-
-
 def _end_unpublished(
     config: Config,
     report: RunReport,
@@ -291,8 +224,8 @@ def _end_unpublished(
     report.error = str(error) if isinstance(error, PipelineError) else f"internal error: {error!r}"
     report.finished_at = utc_now().isoformat()
     row = _run_row(report, *run)
-    _note_processed(config, report, published=False)
-    _write_html(config, report.as_dict())
+    note_processed(config, report, published=False)
+    write_html(config, report.as_dict())
     try:
         record_unpublished_run(row, report.as_dict(), config.processed_dir)
     except RunNotRecorded as not_recorded:
@@ -339,7 +272,7 @@ def run_pipeline(
                 previous = _previous_publish(config)
                 result = _transform_stage(config, report, previous)
                 settled = _settle_stage(result, previous, started, report)
-                _before_publishing(config, report, result, settled, previous, reference)
+                before_publishing(config, report, result, settled, previous, reference)
             partial = bool(report.failures)
             report.finish_reason = "partial" if partial else "published"
             report.exit_code = exit_code_of_finish(report.finish_reason)
@@ -359,8 +292,8 @@ def run_pipeline(
             }
             report.stages["resources"] = _peak_rss()
             report.not_recorded = published.not_recorded
-            _note_processed(config, report, published=True)
-            _write_html(config, {**report.as_dict(), "publish": published.as_report()})
+            note_processed(config, report, published=True)
+            write_html(config, {**report.as_dict(), "publish": published.as_report()})
             _complete_report(config, report, published.as_report())
         except PipelineError as exc:
             # Recorded with the code the CLI will exit with for this error (one mapping).

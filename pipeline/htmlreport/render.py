@@ -8,10 +8,20 @@ script, no external style sheet, font or image: it opens from disk without netwo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from html import escape
 
+from pipeline.htmlreport.cells import (
+    examples,
+    link,
+    records,
+    row,
+    section,
+    share,
+    table,
+    texts,
+    value_cell,
+)
 from pipeline.htmlreport.charts import bar_chart, sparkline
 
 _LISTED = 50  # rows of a long list shown in the page; the JSON keeps them all
@@ -28,54 +38,6 @@ svg.spark .axis{stroke:#ddd}code{font-size:.95em}
 """
 
 
-def _value_cell(path: str, value: object, text: str | None = None) -> str:
-    shown = text if text is not None else _format(value)
-    data = escape(json.dumps(value, ensure_ascii=False), quote=True)
-    css = ' class="num"' if isinstance(value, int | float | list) else ""
-    return f'<td{css} data-json="{escape(path)}" data-value="{data}">{escape(shown)}</td>'
-
-
-def _format(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return "" if value is None else str(value)
-
-
-def _share(path: str, value: object) -> str:
-    text = f"{value:.1%}" if isinstance(value, int | float) else "–"
-    return _value_cell(path, value, text)
-
-
-def _row(label: str, cell: str) -> str:
-    """One row of a two-column table: a label and a value cell."""
-    return f"<tr><th>{escape(label)}</th>{cell}</tr>"
-
-
-def _section(anchor: str, title: str, body: str) -> str:
-    return f'<section id="{anchor}"><h2>{escape(title)}</h2>{body}</section>'
-
-
-def _table(header: Sequence[str], rows: Sequence[str]) -> str:
-    if not rows:
-        return '<p class="muted">none</p>'
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _list(value: object) -> list[Mapping[str, object]]:
-    """The mappings of a JSON list (anything else in it is skipped)."""
-    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
-
-
-def _texts(value: object) -> list[str]:
-    return [str(item) for item in value] if isinstance(value, list | tuple) else []
-
-
-def _link(url: object) -> str:
-    text = escape(str(url))
-    return f'<a href="{text}">{text}</a>' if str(url).startswith(("http://", "https://")) else text
-
-
 def _summary(report: Mapping[str, object]) -> str:
     processed = report.get("processed")
     processed = processed if isinstance(processed, Mapping) else {}
@@ -88,7 +50,7 @@ def _summary(report: Mapping[str, object]) -> str:
     else:
         banner = "This run published nothing, and nothing was published before."
     rows = [
-        f"<tr><th>{escape(name)}</th>{_value_cell(name, report.get(name))}</tr>"
+        f"<tr><th>{escape(name)}</th>{value_cell(name, report.get(name))}</tr>"
         for name in ("run_id", "finish_reason", "exit_code", "refused_by", "started_at",
                      "finished_at", "base_url")
         if name in report
@@ -103,12 +65,12 @@ def _stages(report: Mapping[str, object]) -> str:
     durations = report.get("durations_s")
     durations = durations if isinstance(durations, Mapping) else {}
     rows = [
-        f"<tr><td>{escape(stage)}</td>{_value_cell(f'durations_s/{stage}', s, f'{s:.1f} s')}</tr>"
+        f"<tr><td>{escape(stage)}</td>{value_cell(f'durations_s/{stage}', s, f'{s:.1f} s')}</tr>"
         for stage, s in durations.items()
         if isinstance(s, int | float)
     ]
     chart = bar_chart([(k, float(v)) for k, v in durations.items()], " s")
-    return _table(["stage", "took"], rows) + chart
+    return table(["stage", "took"], rows) + chart
 
 
 def _pages(report: Mapping[str, object]) -> str:
@@ -123,11 +85,11 @@ def _pages(report: Mapping[str, object]) -> str:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 rows.append(
                     f"<tr><td>{escape(stage)}</td><td>{escape(name.replace('_', ' '))}</td>"
-                    f"{_value_cell(f'stages/{stage}/{name}', value)}</tr>"
+                    f"{value_cell(f'stages/{stage}/{name}', value)}</tr>"
                 )
                 if name in _PAGE_COUNTS.get(stage, ()):
                     bars.append((f"{stage}: {name.replace('_', ' ')}", float(value)))
-    return _table(["stage", "what", "count"], rows) + bar_chart(bars)
+    return table(["stage", "what", "count"], rows) + bar_chart(bars)
 
 
 _PAGE_COUNTS = {
@@ -140,13 +102,13 @@ def _failures(report: Mapping[str, object]) -> str:
     failures = report.get("failures")
     failures = failures if isinstance(failures, list) else []
     rows = [
-        f"<tr><td>{escape(str(f.get('stage', '')))}</td><td>{_link(f.get('url', ''))}</td>"
+        f"<tr><td>{escape(str(f.get('stage', '')))}</td><td>{link(f.get('url', ''))}</td>"
         f"<td>{escape(str(f.get('reason', '')))}</td></tr>"
         for f in failures[:_LISTED]
         if isinstance(f, Mapping)
     ]
-    count = _row("failed pages", _value_cell("failures", failures, str(len(failures))))
-    return f"<table>{count}</table>" + _table(["stage", "URL", "reason"], rows)
+    count = row("failed pages", value_cell("failures", failures, str(len(failures))))
+    return f"<table>{count}</table>" + table(["stage", "URL", "reason"], rows)
 
 
 def _coverage(report: Mapping[str, object], history: Sequence[Mapping[str, object]]) -> str:
@@ -154,11 +116,11 @@ def _coverage(report: Mapping[str, object], history: Sequence[Mapping[str, objec
     runs = [*history, report]
     labels = [str(run.get("run_id", "")) for run in runs]
     rows = []
-    for field, share in now.items():
+    for field, value in now.items():
         series = [_coverage_of(run).get(field) for run in runs]
         previous = series[-2] if len(series) > 1 else None
         rows.append(
-            f"<tr><td>{escape(field)}</td>{_share(f'stages/coverage/{field}', share)}"
+            f"<tr><td>{escape(field)}</td>{share(f'stages/coverage/{field}', value)}"
             f'<td class="num">{"–" if previous is None else f"{previous:.1%}"}</td>'
             f"<td>{sparkline(series, labels)}</td></tr>"
         )
@@ -166,7 +128,7 @@ def _coverage(report: Mapping[str, object], history: Sequence[Mapping[str, objec
         '<p class="muted">Share of commitments whose page shows each field\'s label: this run '
         f"and the {len(history)} published runs kept in processed/ (oldest first).</p>"
     )
-    return note + _table(["field", "this run", "previous run", "kept runs"], rows)
+    return note + table(["field", "this run", "previous run", "kept runs"], rows)
 
 
 def _coverage_of(report: Mapping[str, object]) -> dict[str, float]:
@@ -183,38 +145,38 @@ def _canary(report: Mapping[str, object]) -> str:
         return '<p class="muted">The drift canary did not run (the run ended before it).</p>'
     head = "".join(
         [
-            _row("verdict", _value_cell("canary/status", canary.get("status"))),
+            row("verdict", value_cell("canary/status", canary.get("status"))),
             f"<tr><th>why</th><td>{escape(str(canary.get('reason', '')))}</td></tr>",
-            _row("pages parsed", _value_cell("canary/pages_parsed", canary.get("pages_parsed"))),
-            _row(
-                "pages compared", _value_cell("canary/pages_compared", canary.get("pages_compared"))
+            row("pages parsed", value_cell("canary/pages_parsed", canary.get("pages_parsed"))),
+            row(
+                "pages compared", value_cell("canary/pages_compared", canary.get("pages_compared"))
             ),
-            _row("margin", _share("canary/margin", canary.get("margin"))),
+            row("margin", share("canary/margin", canary.get("margin"))),
         ]
     )
-    fields = _list(canary.get("fields"))
+    fields = records(canary.get("fields"))
     rows = [
         f"<tr><td>{escape(str(f['field']))}</td><td>{escape(str(f['measure']))}</td>"
-        + _share(f"canary/fields/{i}/before", f["before"])
-        + _share(f"canary/fields/{i}/after", f["after"])
+        + share(f"canary/fields/{i}/before", f["before"])
+        + share(f"canary/fields/{i}/after", f["after"])
         + f"<td>{'drift' if f['drifted'] else ''}</td>"
-        f"<td>{' '.join(_link(u) for u in _texts(f['examples']))}</td></tr>"
+        f"<td>{' '.join(link(u) for u in texts(f['examples']))}</td></tr>"
         for i, f in enumerate(fields)
         if f["drifted"] or f["before"] != f["after"]
     ]
     new_rows = [
         f"<tr><td>{escape(str(u['kind']))}</td><td>{escape(str(u['text']))}</td>"
-        + _value_cell(f"canary/unknowns/{i}/pages", u["pages"])
-        + _share(f"canary/unknowns/{i}/share", u["share"])
+        + value_cell(f"canary/unknowns/{i}/pages", u["pages"])
+        + share(f"canary/unknowns/{i}/share", u["share"])
         + f"<td>{'drift' if u['drifted'] else ''}</td></tr>"
-        for i, u in enumerate(_list(canary.get("unknowns"))[:_LISTED])
+        for i, u in enumerate(records(canary.get("unknowns"))[:_LISTED])
     ]
     return (
         f"<table>{head}</table>"
         + "<h3>Fields whose coverage changed</h3>"
-        + _table(["field", "measure", "before", "after", "", "examples"], rows)
+        + table(["field", "measure", "before", "after", "", "examples"], rows)
         + "<h3>Unknown headings and labels on the pages parsed</h3>"
-        + _table(["kind", "text", "pages", "share", ""], new_rows)
+        + table(["kind", "text", "pages", "share", ""], new_rows)
     )
 
 
@@ -232,34 +194,19 @@ def _reconciliation(report: Mapping[str, object]) -> str:
     counts = counts if isinstance(counts, Mapping) else {}
     count_rows = [
         f"<tr><td>{escape(name.replace('_', ' '))}</td>"
-        + _value_cell(f"reconciliation/counts/{name}", n)
-        + f"<td>{_examples(found.get(name))}</td></tr>"
+        + value_cell(f"reconciliation/counts/{name}", n)
+        + f"<td>{examples(found.get(name))}</td></tr>"
         for name, n in counts.items()
     ]
-    sheet = _value_cell("reconciliation/sheet_rows", found.get("sheet_rows"))
-    scraped = _value_cell("reconciliation/scraped", found.get("scraped"))
-    sizes = (
-        f"<table>{_row('rows in the sheet', sheet)}{_row('commitments scraped', scraped)}</table>"
-    )
+    sheet = value_cell("reconciliation/sheet_rows", found.get("sheet_rows"))
+    scraped = value_cell("reconciliation/scraped", found.get("scraped"))
+    sizes = f"<table>{row('rows in the sheet', sheet)}{row('commitments scraped', scraped)}</table>"
     return (
         f"<p>Reference: <code>{escape(str(found.get('reference')))}</code></p>"
-        + _table(["column", "header found"], col_rows)
+        + table(["column", "header found"], col_rows)
         + sizes
-        + _table(["difference", "count", "first ones"], count_rows)
+        + table(["difference", "count", "first ones"], count_rows)
     )
-
-
-def _examples(items: object) -> str:
-    if not isinstance(items, list):
-        return ""
-    shown = []
-    for item in items[:10]:
-        if isinstance(item, Mapping):
-            sheet, site = item.get("sheet"), item.get("site")
-            shown.append(f"{item.get('commitment_id')}: sheet {sheet!r}, site {site!r}")
-        else:
-            shown.append(str(item))
-    return "<br>".join(escape(s) for s in shown)
 
 
 def _changes(report: Mapping[str, object]) -> str:
@@ -271,11 +218,11 @@ def _changes(report: Mapping[str, object]) -> str:
     first = changes.get("first_ids")
     first = first if isinstance(first, Mapping) else {}
     rows = [
-        f"<tr><td>{escape(kind)}</td>{_value_cell(f'changes/counts/{kind}', n)}"
-        f"<td>{_examples(first.get(kind))}</td></tr>"
+        f"<tr><td>{escape(kind)}</td>{value_cell(f'changes/counts/{kind}', n)}"
+        f"<td>{examples(first.get(kind))}</td></tr>"
         for kind, n in counts.items()
     ]
-    return _table(["change since the last publish", "commitments", "first ones"], rows)
+    return table(["change since the last publish", "commitments", "first ones"], rows)
 
 
 def _unknowns(report: Mapping[str, object]) -> str:
@@ -283,12 +230,12 @@ def _unknowns(report: Mapping[str, object]) -> str:
     unknowns = unknowns if isinstance(unknowns, list) else []
     rows = [
         f"<tr><td>{escape(str(u.get('kind')))}</td><td>{escape(str(u.get('field') or ''))}</td>"
-        f"<td>{escape(str(u.get('text')))}</td>{_value_cell(f'unknowns/{i}/pages', u.get('pages'))}"
-        f"<td>{' '.join(_link(x) for x in u.get('examples', [])[:1])}</td></tr>"
+        f"<td>{escape(str(u.get('text')))}</td>{value_cell(f'unknowns/{i}/pages', u.get('pages'))}"
+        f"<td>{' '.join(link(x) for x in u.get('examples', [])[:1])}</td></tr>"
         for i, u in enumerate(unknowns[:_LISTED])
         if isinstance(u, Mapping)
     ]
-    return _table(["kind", "field", "text", "pages", "example"], rows)
+    return table(["kind", "field", "text", "pages", "example"], rows)
 
 
 SECTIONS = ("summary", "stages", "pages", "failures", "coverage", "canary", "reconciliation",
@@ -300,15 +247,15 @@ def render_html(report: Mapping[str, object], history: Sequence[Mapping[str, obj
     earlier runs kept in processed/, oldest first, for the coverage trend."""
     run_id = escape(str(report.get("run_id", "")))
     body = [
-        _section("summary", "What this run did", _summary(report)),
-        _section("stages", "Time per stage", _stages(report)),
-        _section("pages", "Pages", _pages(report)),
-        _section("failures", "Failures", _failures(report)),
-        _section("coverage", "Field coverage", _coverage(report, history)),
-        _section("canary", "Drift canary", _canary(report)),
-        _section("reconciliation", "Reconciliation with OGP's list", _reconciliation(report)),
-        _section("changes", "What changed since the last publish", _changes(report)),
-        _section("unknowns", "Unknown labels and values", _unknowns(report)),
+        section("summary", "What this run did", _summary(report)),
+        section("stages", "Time per stage", _stages(report)),
+        section("pages", "Pages", _pages(report)),
+        section("failures", "Failures", _failures(report)),
+        section("coverage", "Field coverage", _coverage(report, history)),
+        section("canary", "Drift canary", _canary(report)),
+        section("reconciliation", "Reconciliation with OGP's list", _reconciliation(report)),
+        section("changes", "What changed since the last publish", _changes(report)),
+        section("unknowns", "Unknown labels and values", _unknowns(report)),
     ]
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
