@@ -42,6 +42,7 @@ from pipeline.load import (
 )
 from pipeline.load.settle import INVALID
 from pipeline.logs import log_context
+from pipeline.progress import StageProgress
 from pipeline.raw import raw_lock, upgrade_raw
 from pipeline.reconcile import read_reference
 from pipeline.report import RunReport, field_coverage, summarize_unknowns
@@ -63,6 +64,17 @@ class RunOutcome:
     def exit_code(self) -> int:
         """The code the CLI exits with for this run, as recorded in its report and runs row."""
         return exit_code_of_finish(self.finish_reason)
+
+
+@contextmanager
+def _progress(config: Config, stage: str, unit: str) -> Iterator[StageProgress]:
+    """A progress bar (or periodic log lines) for a stage, as --progress says."""
+    fetch = config.fetch
+    progress = StageProgress(stage, unit, bar=fetch.progress, log_every_s=fetch.log_every_s)
+    try:
+        yield progress
+    finally:
+        progress.close()
 
 
 @contextmanager
@@ -129,8 +141,8 @@ def _previous_publish(config: Config) -> Mapping[str, pa.Table] | None:
 def _transform_stage(
     config: Config, report: RunReport, previous: Mapping[str, pa.Table] | None
 ) -> TransformResult:
-    with _timed(report, "transform"):
-        result = transform_raw(config.raw_dir, config.transform, previous)
+    with _timed(report, "transform"), _progress(config, "transform", "page") as progress:
+        result = transform_raw(config.raw_dir, config.transform, previous, progress.update)
     report.stages["transform"] = {
         "workers_peak_rss_mb": round(result.workers_peak_rss_kb / 1024),
         "pages_parsed": result.parsed,
@@ -143,7 +155,7 @@ def _transform_stage(
     report.failures += [
         {"stage": "transform", "url": f.url, "reason": f.reason} for f in result.failures
     ]
-    log_failures("transform", [(f.url, f.reason) for f in result.failures])
+    log_failures("transform", [(f.url, f.reason, f.traceback) for f in result.failures])
     report.unknowns = summarize_unknowns(result.tables, result.parse_unknowns)
     return result
 
@@ -278,13 +290,14 @@ def run_pipeline(
             report.exit_code = exit_code_of_finish(report.finish_reason)
             report.finished_at = utc_now().isoformat()
             report.stages["resources"] = _peak_rss()  # sealed in the run folder as of now
-            with _timed(report, "load"):
+            with _timed(report, "load"), _progress(config, "load", "table") as progress:
                 published = publish(
                     settled.tables,
                     _run_row(report, started, fetch, result, settled),
                     report.as_dict(),
                     config.load,
                     config.processed_dir,
+                    progress.update,
                 )
             report.stages["load"] = {
                 "tables": len(published.tables),

@@ -22,6 +22,9 @@ from pipeline.config import (
 )
 
 ENV_PREFIX = "OGP_PIPELINE_"
+# Variables with the prefix that are not options: the test-only fault switch of the transform
+# workers (pipeline/transform/faults.py), read by the workers themselves.
+NOT_OPTIONS = frozenset({"OGP_PIPELINE_TEST_FAULTS"})
 
 COMMANDS = ("parse", "extract", "transform", "refresh", "rebuild-state", "data-dictionary")
 EVERY = frozenset(COMMANDS)
@@ -120,7 +123,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("probe", "probe IDs past the highest known one", FETCHING, True, kind=SWITCH,
            group="extract"),
     Option("progress", "progress bar (--progress) or periodic log lines (--no-progress)",
-           FETCHING, None, kind=SWITCH, group="extract",
+           READING_RAW, None, kind=SWITCH, group="progress",
            shown_default="a bar on a terminal, log lines otherwise"),
     # -- folders and parsing -------------------------------------------------------------------
     Option("raw-dir", "cache and record of fetched pages", READING_RAW | REBUILDING, Path("raw"),
