@@ -171,7 +171,7 @@ def _extract_stage(config: Config, report: RunReport) -> FetchSummary:
     report.failures += [
         {"stage": "extract", "url": f.url, "reason": f.reason} for f in fetch.failed
     ]
-    log_failures("extract", [(f.url, f.reason) for f in fetch.failed])
+    log_failures("extract", [(f.url, f.reason, None) for f in fetch.failed])
     if fetch.finish_reason == "interrupted":
         raise RunInterrupted(
             "interrupted by a signal during extract: what was fetched is kept in raw/ (the "

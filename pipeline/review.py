@@ -28,12 +28,16 @@ from pipeline.transform import TransformResult
 log = logging.getLogger(__name__)
 
 
-def log_failures(stage: str, failures: list[tuple[str, str]]) -> None:
+def log_failures(stage: str, failures: list[tuple[str, str, str | None]]) -> None:
     """One record per failed page, for a log system to index by URL (the summary lists them
-    for people)."""
+    for people); a parser bug's traceback, from the worker that met it, goes with its page."""
     with log_context(stage=stage):
-        for url, reason in failures:
-            log.warning("%s failed: %s", url, reason, extra={"event": "page_failed", "url": url})
+        for url, reason, traceback in failures:
+            extra = {"event": "page_failed", "url": url}
+            if traceback is None:
+                log.warning("%s failed: %s", url, reason, extra=extra)
+            else:
+                log.error("%s failed: %s\n%s", url, reason, traceback.rstrip(), extra=extra)
 
 
 def before_publishing(

@@ -5,6 +5,7 @@ site on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -13,17 +14,22 @@ from pathlib import Path
 import pytest
 
 from demosite.faults import Status
+from pipeline.cli.settings import resolve
+from pipeline.schema import DATA_TABLES
+from pipeline.transform.faults import BUG_MARKER, ENV
 from tests.loopback import Demo
 
 TEXT_RECORD = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) ")
 
 
-def refresh(demo: Demo, tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+def refresh(
+    demo: Demo, tmp_path: Path, *options: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
         [sys.executable, "-m", "pipeline", "refresh", "--base-url", demo.url,
          "--raw-dir", str(tmp_path / "raw"), "--processed-dir", str(tmp_path / "processed"),
          "--delay", "0", "--workers", "1", *options],
-        capture_output=True, check=False, timeout=120,
+        capture_output=True, check=False, timeout=120, env={**os.environ, **(env or {})},
     )  # fmt: skip
     # Decoded here, not with text=True: universal newlines would turn the bar's \r into \n.
     return subprocess.CompletedProcess(
@@ -101,3 +107,27 @@ def test_log_lines_never_break_the_progress_bar(demo, tmp_path):
     assert len(records) > 10
     broken = [line for line in records if not TEXT_RECORD.match(line)]
     assert not broken, broken[:3]
+    # Transform and load show their progress too: pages parsed, tables written.
+    tables = len(DATA_TABLES)
+    finished = {line.split(":")[0] for line in lines if re.match(r"\w+: 100%\|", line)}
+    assert finished == {"extract", "transform", "load"}
+    assert any(re.match(rf"load: 100%\|.*\| {tables}/{tables} .*table/s", line) for line in lines)
+    assert any(re.match(r"transform: 100%\|.*\| 11/11 .*page/s", line) for line in lines)
+
+
+def test_a_parser_bug_in_a_worker_process_is_logged_by_the_parent_in_its_format(demo, tmp_path):
+    page = sorted(demo.site.pages(), key=lambda p: p.commitment_id)[1]
+    demo.site.change(page.commitment_id, page.html.replace("</body>", f"{BUG_MARKER}</body>"))
+    done = refresh(demo, tmp_path, "--log-format", "json", "--no-progress", env={ENV: "1"})
+    assert done.returncode == 3, done.stderr[-2000:]
+    records = [json.loads(line) for line in done.stderr.splitlines()]  # nothing else on stderr
+    [bug] = [r for r in records if r["event"] == "page_failed"]
+    assert (bug["level"], bug["stage"], bug["url"]) == (
+        "ERROR", "transform", demo.site.url_of(page.commitment_id),
+    )  # fmt: skip
+    assert "RuntimeError('a parser bug (test fault)')" in bug["message"]
+    assert "Traceback (most recent call last)" in bug["message"]
+
+
+def test_the_test_fault_switch_is_not_mistaken_for_a_misspelt_option():
+    assert resolve("refresh", {}, {ENV: "1"}).warnings == []

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.cli.spec import BY_KEY, ENV_PREFIX, LIST, SWITCH, Option, options_for
+from pipeline.cli.spec import BY_KEY, ENV_PREFIX, LIST, NOT_OPTIONS, SWITCH, Option, options_for
 from pipeline.errors import ConfigError
 
 _TRUE = ("1", "true", "yes", "on")
@@ -87,7 +87,7 @@ def _pick(
 
 
 def _unknown_variables(environ: Mapping[str, str]) -> list[str]:
-    known = {option.env for option in BY_KEY.values()}
+    known = {option.env for option in BY_KEY.values()} | NOT_OPTIONS
     unknown = [
         name for name in sorted(environ) if name.startswith(ENV_PREFIX) and name not in known
     ]
