@@ -107,6 +107,9 @@ class FetchConfig:
     progress: bool | None = None  # None: a progress bar on a terminal, log lines otherwise
     # Without a terminal, one summary log line this often keeps cron logs short but alive.
     log_every_s: float = 30.0
+    # --dry-run: discover (robots.txt, sitemaps, listing and member pages, HEAD probes) and
+    # report what a run would fetch; no commitment page is requested, raw/ is not written.
+    dry_run: bool = False
 
     def __post_init__(self) -> None:
         parts = split_url(self.base_url)

@@ -28,7 +28,11 @@ def run_extract_command(config: Config) -> int:
     reason = "partial" if summary.failed and ended_normally else summary.finish_reason
     code = exit_code_of_finish(reason)
     logs.summary(
-        summary.render(), run_id=summary.run_id, finish_reason=summary.finish_reason, exit_code=code
+        summary.render(),
+        run_id=summary.run_id,
+        finish_reason=summary.finish_reason,
+        exit_code=code,
+        **({"dry_run": dict(summary.plan)} if summary.plan is not None else {}),
     )
     return code
 
@@ -137,6 +141,8 @@ def run_transform_command(config: Config) -> int:
 
 
 def run_refresh_command(config: Config) -> int:
+    if config.fetch.dry_run:  # discovery only: nothing to transform, nothing to publish
+        return run_extract_command(config)
     return _run(config, fetch_pages=True)
 
 

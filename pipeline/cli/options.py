@@ -137,6 +137,7 @@ def build_config(values: Mapping[str, object]) -> Config:
         crawl_links=_value(values, "crawl", bool),
         probe_ids=_value(values, "probe", bool),
         progress=_optional(values, "progress", bool),
+        dry_run=_value(values, "dry_run", bool),
     )
     workers = _optional(values, "workers", int)
     limit = _value(values, "page_time_limit", float)

@@ -122,6 +122,9 @@ OPTIONS: tuple[Option, ...] = (
            group="extract"),
     Option("probe", "probe IDs past the highest known one", FETCHING, True, kind=SWITCH,
            group="extract"),
+    Option("dry-run", "discover and report what a run would fetch (new pages, changed, "
+           "skipped, gone); request no commitment page, write nothing, publish nothing",
+           FETCHING, False, kind=SWITCH, group="extract"),
     Option("progress", "progress bar (--progress) or periodic log lines (--no-progress)",
            READING_RAW, None, kind=SWITCH, group="progress",
            shown_default="a bar on a terminal, log lines otherwise"),
