@@ -32,6 +32,7 @@ from pipeline.exit_codes import (
     guard_of_error,
 )
 from pipeline.extract import FetchSummary, run_extract
+from pipeline.extract.crawl import UNEXPECTED
 from pipeline.load import (
     Settled,
     complete_last_report,
@@ -171,7 +172,9 @@ def _extract_stage(config: Config, report: RunReport) -> FetchSummary:
     report.failures += [
         {"stage": "extract", "url": f.url, "reason": f.reason} for f in fetch.failed
     ]
-    log_failures("extract", [(f.url, f.reason, None) for f in fetch.failed])
+    # Failures logged with their traceback as they happened are not logged twice.
+    to_log = [f for f in fetch.failed if not f.reason.startswith(UNEXPECTED)]
+    log_failures("extract", [(f.url, f.reason, None) for f in to_log])
     if fetch.finish_reason == "interrupted":
         raise RunInterrupted(
             "interrupted by a signal during extract: what was fetched is kept in raw/ (the "

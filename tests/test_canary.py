@@ -11,6 +11,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from demosite.generations import Generation, NewBuild, RenameLabel, show_generation
@@ -123,6 +124,8 @@ def test_a_label_renamed_just_over_the_margin_is_refused_and_named(
         "refused", "drift", EXIT_GUARD,
     )  # fmt: skip
     assert report["canary"]["status"] == "drift"
+    runs = pq.read_table(config.processed_dir / "runs.parquet").to_pylist()
+    assert [r["exit_code"] for r in runs if r["run_id"] == report["run_id"]] == [EXIT_GUARD]
     accepted = run_pipeline(replace(config, canary=CanaryConfig(accept=True)))
     assert (accepted.exit_code, accepted.report.canary["status"]) == (0, "accepted")
     assert data_hashes(config.processed_dir) != before

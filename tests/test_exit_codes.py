@@ -3,9 +3,11 @@ run report, the runs ledger and the runs table record."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.cli import main
@@ -24,10 +26,22 @@ from tests.paths import ROOT
 
 
 def recorded(processed: Path) -> tuple[dict[str, object], dict[str, object]]:
-    """The last ledger line and the last run report."""
-    ledger = (processed / "runs.jsonl").read_text(encoding="utf-8").splitlines()
+    """The last ledger line and the last run report; the runs table (Parquet and CSV) must
+    say the same of that run as the ledger line."""
+    ledger = json.loads((processed / "runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     report = json.loads((processed / "last_run_report.json").read_text(encoding="utf-8"))
-    return json.loads(ledger[-1]), report
+    runs = pq.read_table(processed / "runs.parquet").to_pylist()
+    [row] = [r for r in runs if r["run_id"] == ledger["run_id"] == report["run_id"]]
+    with (processed / "runs.csv").open(encoding="utf-8", newline="") as handle:
+        [csv_row] = [r for r in csv.DictReader(handle) if r["run_id"] == ledger["run_id"]]
+    assert (row["finish_reason"], row["exit_code"]) == (
+        ledger["finish_reason"],
+        ledger["exit_code"],
+    )
+    assert (csv_row["finish_reason"], int(csv_row["exit_code"])) == (
+        ledger["finish_reason"], ledger["exit_code"],
+    )  # fmt: skip
+    return ledger, report
 
 
 def test_a_refused_publish_exits_with_the_code_it_records(tmp_path: Path) -> None:

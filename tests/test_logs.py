@@ -131,3 +131,29 @@ def test_a_parser_bug_in_a_worker_process_is_logged_by_the_parent_in_its_format(
 
 def test_the_test_fault_switch_is_not_mistaken_for_a_misspelt_option():
     assert resolve("refresh", {}, {ENV: "1"}).warnings == []
+
+
+def test_a_bug_in_one_extract_task_is_logged_once_with_its_traceback(
+    demo, tmp_path, monkeypatch, capsys
+):
+    # As in tests/extract/test_hostile_input.py: a step made to fail, for any future bug.
+    from pipeline.cli import main
+    from pipeline.extract import crawl
+
+    page = demo.site.url_of(sorted(p.commitment_id for p in demo.site.pages())[0])
+    real = dict(crawl.STEPS)
+
+    async def buggy(ctx, item):
+        if item.url == page:
+            raise RuntimeError("a bug in a step")
+        return await real[item.kind](ctx, item)
+
+    monkeypatch.setitem(crawl.STEPS, "commitment", buggy)
+    code = main(["refresh", "--base-url", demo.url, "--raw-dir", str(tmp_path / "raw"),
+                 "--processed-dir", str(tmp_path / "processed"), "--delay", "0",
+                 "--no-progress", "--log-format", "json", "--workers", "1"])  # fmt: skip
+    assert code == 3
+    records = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    [failed] = [r for r in records if r["event"] == "page_failed"]
+    assert (failed["url"], failed["stage"], failed["level"]) == (page, "extract", "ERROR")
+    assert "RuntimeError: a bug in a step" in failed["exception"]
