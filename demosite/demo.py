@@ -146,6 +146,8 @@ def run_demo(args: argparse.Namespace) -> int:
         )
     if (work / "processed" / "datapackage.json").exists():
         print(_summary(work / "processed"))
+    if (work / "processed" / "run_report.html").exists():
+        print(f"\nRun report, to open in a browser: {work / 'processed' / 'run_report.html'}")
     print(f"\nrefresh exit code: {code}")
     return code
 

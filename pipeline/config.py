@@ -107,6 +107,9 @@ class FetchConfig:
     progress: bool | None = None  # None: a progress bar on a terminal, log lines otherwise
     # Without a terminal, one summary log line this often keeps cron logs short but alive.
     log_every_s: float = 30.0
+    # --dry-run: discover (robots.txt, sitemaps, listing and member pages, HEAD probes) and
+    # report what a run would fetch; no commitment page is requested, raw/ is not written.
+    dry_run: bool = False
 
     def __post_init__(self) -> None:
         parts = split_url(self.base_url)
@@ -177,10 +180,14 @@ class ParseLimits:
     time_s: float = 5.0
 
 
+def default_workers() -> int:
+    # Parsing is CPU-bound and pages are independent: one process per core.
+    return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class TransformConfig:
-    # Parsing is CPU-bound and pages are independent: one process per core.
-    workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    workers: int = field(default_factory=default_workers)
     # A page parses in ~1.3 ms on average and the heaviest real pages (a few hundred KB) in
     # well under a second (BENCHMARKS.md). 60 s is thousands of times that, so no real page
     # comes near it on a slow or busy machine, yet a page that hangs the parser (pathological
@@ -214,9 +221,40 @@ class LoadConfig:
 
 
 @dataclass(frozen=True)
+class CanaryConfig:
+    """The drift canary: the guard that refuses to publish when this run's re-parsed pages show
+    the signature of a markup change (see pipeline/canary.py)."""
+
+    # A field recognised on 5 points fewer of the same pages than in the current publish: a
+    # content edit moves one page, a template change moves a block of pages at once.
+    margin: float = 0.05
+    # An unknown heading or label on more than 5% of the re-parsed pages, never seen before,
+    # is a new template part (one-off unknowns are listed in the report, not refused).
+    unknown_share: float = 0.05
+    # Below 40 comparable pages one page moves a share by 2.5 points or more, so two or three
+    # ordinary content edits would trip a 5-point margin; the canary then only reports.
+    min_pages: int = 40
+    accept: bool = False  # --accept-drift: publish anyway, verdict recorded as "accepted"
+
+    def __post_init__(self) -> None:
+        for name, share in (("drift margin", self.margin), ("unknown share", self.unknown_share)):
+            if not 0 <= share <= 1:
+                raise ConfigError(f"{name} is a share between 0 and 1 (got {share})")
+        if self.min_pages < 1:
+            raise ConfigError(f"canary min_pages must be at least 1 (got {self.min_pages})")
+
+
+@dataclass(frozen=True)
 class Config:
     raw_dir: Path = Path("raw")
     processed_dir: Path = Path("processed")
     fetch: FetchConfig = field(default_factory=FetchConfig)
     transform: TransformConfig = field(default_factory=TransformConfig)
     load: LoadConfig = field(default_factory=LoadConfig)
+    canary: CanaryConfig = field(default_factory=CanaryConfig)
+    # OGP's commitments spreadsheet (CSV) to reconcile the result with, in the run report.
+    reference: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.reference is not None and not self.reference.is_file():
+            raise ConfigError(f"reference file {self.reference} does not exist")

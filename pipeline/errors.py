@@ -104,7 +104,9 @@ class SitemapError(ExtractError):
 
 class GuardRefusal(PipelineError):
     """Base class of refusals by a guard: a check that stops a run on purpose because going on
-    would do something a person should decide (``guard`` names which). The run ends "refused";
+    would do something a person should decide (``guard`` names which: "shrink", "empty",
+    "drift", "crawl_delay"). Cron gets its own exit code for these (retrying tomorrow will not
+    help). The run ends "refused";
     nothing is published."""
 
     guard = "guard"
@@ -157,9 +159,21 @@ class ValidationFailed(LoadError):
     missing required field, type mismatch); the previous publish stays in place."""
 
 
-class PublishRefused(LoadError):
+class PublishRefused(LoadError, GuardRefusal):
     """Raised when a run's result is empty, or lost more commitments than the configured share
     compared with the previous publish, and the user did not allow it."""
+
+    def __init__(self, message: str, guard: str = "shrink") -> None:
+        super().__init__(message)
+        self.guard = guard  # "empty" or "shrink"
+
+
+class DriftDetected(GuardRefusal):
+    """Raised by the drift canary when this run's parsed pages cover a field less than the same
+    pages did in the current publish, by more than the allowed margin, or show new unknown
+    headings or labels on many pages: the site's markup probably changed."""
+
+    guard = "drift"
 
 
 class ProcessedNotWritable(LoadError):

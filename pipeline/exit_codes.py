@@ -15,19 +15,21 @@ from pipeline.errors import (
     LockHeld,
     ParseError,
     PipelineError,
-    PublishRefused,
     RunInterrupted,
     VocabularyError,
 )
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
-EXIT_STALE = 1  # `data-dictionary --check`: the file differs (as diff and cmp report it)
 EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 EXIT_NOT_PUBLISHED = 4
 EXIT_LOCKED = 5
 EXIT_NOT_COMMITMENT = 6
+# A guard refused (shrink, empty result, drift canary, Crawl-delay cap): unlike 4, retrying
+# tomorrow will not help; a human must look, then rerun with the guard's allow option.
+EXIT_GUARD = 7
+EXIT_STALE = 8  # `data-dictionary --check`: the file differs from what the schema generates
 # The shell's code for a process ended by Ctrl-C (128 + SIGINT): a second signal while a run
 # was stopping, or one before any run started. A first signal during a run ends it with 4.
 EXIT_INTERRUPTED = 130
@@ -42,11 +44,15 @@ MEANINGS = {
         "stale)"
     ),
     EXIT_NOT_PUBLISHED: (
-        "nothing published (a table-level validation failure, publish refused by a guard, "
-        "processed/ full or read-only, a stage failed, or SIGINT/SIGTERM interrupted the run)"
+        "failed, nothing published (a table-level validation failure, processed/ full or "
+        "read-only, the site down, a stage failed, or SIGINT/SIGTERM interrupted the run): "
+        "retry later"
     ),
     EXIT_LOCKED: "another run holds the lock on the same raw/ folder",
     EXIT_NOT_COMMITMENT: "the input is not a commitment page (parse)",
+    EXIT_GUARD: "refused by a guard, nothing published (shrink, empty, drift canary, "
+    "Crawl-delay cap): a human must decide",
+    EXIT_STALE: "data-dictionary --check: the file is stale",
     EXIT_INTERRUPTED: "stopped at once by a second Ctrl-C or SIGTERM (or one before a run began)",
 }
 
@@ -55,7 +61,7 @@ MEANINGS = {
 _FINISH_CODES = {
     "published": EXIT_OK,
     "partial": EXIT_PARTIAL,
-    "refused": EXIT_NOT_PUBLISHED,
+    "refused": EXIT_GUARD,
     "failed": EXIT_NOT_PUBLISHED,
     # A signal means "stop now": nothing is published, what was fetched stays in raw/.
     "interrupted": EXIT_NOT_PUBLISHED,
@@ -73,13 +79,18 @@ def exit_code_of_finish(finish_reason: str) -> int:
 
 
 def finish_reason_of_error(error: PipelineError) -> str:
-    """How a run that raised this error ended: "refused" (a guard refused: publishing, or a
-    Crawl-delay over the cap), "interrupted" (SIGINT/SIGTERM) or "failed"."""
-    if isinstance(error, PublishRefused | GuardRefusal):
+    """How a run that raised this error ended: "refused" (a guard refused: publishing, the
+    drift canary, a Crawl-delay over the cap), "interrupted" (SIGINT/SIGTERM) or "failed"."""
+    if isinstance(error, GuardRefusal):
         return "refused"
     if isinstance(error, RunInterrupted):
         return "interrupted"
     return "failed"
+
+
+def guard_of_error(error: PipelineError) -> str | None:
+    """The guard that refused ("shrink", "empty", "drift", "crawl_delay"), or None."""
+    return error.guard if isinstance(error, GuardRefusal) else None
 
 
 def exit_code_of_error(error: PipelineError) -> int:

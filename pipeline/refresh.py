@@ -17,14 +17,22 @@ from pipeline import PARSER_VERSION, __version__
 from pipeline.clock import new_run_id, own_peak_rss_kb, utc_now
 from pipeline.config import Config
 from pipeline.errors import (
+    ConfigError,
     PipelineError,
     ProcessedCorrupt,
     ProcessedNotWritable,
     RunInterrupted,
     RunNotRecorded,
 )
-from pipeline.exit_codes import exit_code_of_error, exit_code_of_finish, finish_reason_of_error
+from pipeline.exit_codes import (
+    EXIT_INTERNAL,
+    exit_code_of_error,
+    exit_code_of_finish,
+    finish_reason_of_error,
+    guard_of_error,
+)
 from pipeline.extract import FetchSummary, run_extract
+from pipeline.extract.crawl import UNEXPECTED
 from pipeline.load import (
     Settled,
     complete_last_report,
@@ -34,8 +42,12 @@ from pipeline.load import (
     settle_pages,
 )
 from pipeline.load.settle import INVALID
+from pipeline.logs import log_context
+from pipeline.progress import StageProgress
 from pipeline.raw import raw_lock, upgrade_raw
+from pipeline.reconcile import read_reference
 from pipeline.report import RunReport, field_coverage, summarize_unknowns
+from pipeline.review import before_publishing, log_failures, note_processed, write_html
 from pipeline.signals import interrupts_raise
 from pipeline.transform import TransformResult, transform_raw
 
@@ -56,10 +68,23 @@ class RunOutcome:
 
 
 @contextmanager
+def _progress(config: Config, stage: str, unit: str) -> Iterator[StageProgress]:
+    """A progress bar (or periodic log lines) for a stage, as --progress says."""
+    fetch = config.fetch
+    progress = StageProgress(stage, unit, bar=fetch.progress, log_every_s=fetch.log_every_s)
+    try:
+        yield progress
+    finally:
+        progress.close()
+
+
+@contextmanager
 def _timed(report: RunReport, stage: str) -> Iterator[None]:
     start = time.perf_counter()
     try:
-        yield
+        with log_context(stage=stage):
+            log.debug("%s started", stage, extra={"event": "stage_started"})
+            yield
     finally:
         report.durations_s[stage] = round(time.perf_counter() - start, 3)
         log.debug(
@@ -67,6 +92,7 @@ def _timed(report: RunReport, stage: str) -> Iterator[None]:
             stage,
             report.durations_s[stage],
             own_peak_rss_kb() // 1024,
+            extra={"event": "stage_finished", "stage": stage, "seconds": report.durations_s[stage]},
         )
 
 
@@ -116,8 +142,8 @@ def _previous_publish(config: Config) -> Mapping[str, pa.Table] | None:
 def _transform_stage(
     config: Config, report: RunReport, previous: Mapping[str, pa.Table] | None
 ) -> TransformResult:
-    with _timed(report, "transform"):
-        result = transform_raw(config.raw_dir, config.transform, previous)
+    with _timed(report, "transform"), _progress(config, "transform", "page") as progress:
+        result = transform_raw(config.raw_dir, config.transform, previous, progress.update)
     report.stages["transform"] = {
         "workers_peak_rss_mb": round(result.workers_peak_rss_kb / 1024),
         "pages_parsed": result.parsed,
@@ -130,6 +156,7 @@ def _transform_stage(
     report.failures += [
         {"stage": "transform", "url": f.url, "reason": f.reason} for f in result.failures
     ]
+    log_failures("transform", [(f.url, f.reason, f.traceback) for f in result.failures])
     report.unknowns = summarize_unknowns(result.tables, result.parse_unknowns)
     return result
 
@@ -145,6 +172,9 @@ def _extract_stage(config: Config, report: RunReport) -> FetchSummary:
     report.failures += [
         {"stage": "extract", "url": f.url, "reason": f.reason} for f in fetch.failed
     ]
+    # Failures logged with their traceback as they happened are not logged twice.
+    to_log = [f for f in fetch.failed if not f.reason.startswith(UNEXPECTED)]
+    log_failures("extract", [(f.url, f.reason, None) for f in to_log])
     if fetch.finish_reason == "interrupted":
         raise RunInterrupted(
             "interrupted by a signal during extract: what was fetched is kept in raw/ (the "
@@ -197,6 +227,32 @@ def _settle_stage(
     return settled
 
 
+def _end_unpublished(
+    config: Config,
+    report: RunReport,
+    run: tuple[datetime, FetchSummary | None, TransformResult | None, Settled | None],
+    exit_code: int,
+    error: Exception,
+) -> None:
+    """Record a run that published nothing: its runs row, its report, its HTML page."""
+    report.exit_code = exit_code
+    report.error = str(error) if isinstance(error, PipelineError) else f"internal error: {error!r}"
+    report.finished_at = utc_now().isoformat()
+    row = _run_row(report, *run)
+    note_processed(config, report, published=False)
+    write_html(config, report.as_dict())
+    try:
+        record_unpublished_run(row, report.as_dict(), config.processed_dir)
+    except RunNotRecorded as not_recorded:
+        report.not_recorded = str(not_recorded)  # the summary says it, once
+    log.debug(
+        "run %s: %s, nothing published",
+        report.run_id,
+        report.finish_reason,
+        extra={"event": "run_finished", "exit_code": report.exit_code},
+    )
+
+
 def run_pipeline(
     config: Config,
     *,
@@ -211,10 +267,17 @@ def run_pipeline(
     report = RunReport(
         new_run_id(started), started.isoformat(), config.fetch.base_url if fetch_pages else None
     )
+    # Checked first: usage errors, before any work is done or recorded.
+    if not fetch_pages and not config.raw_dir.is_dir():
+        raise ConfigError(
+            f"raw folder {config.raw_dir} does not exist: run extract or refresh first, "
+            "or give the right --raw-dir"
+        )
+    reference = read_reference(config.reference) if config.reference else None
     fetch: FetchSummary | None = None
     result: TransformResult | None = None
     settled: Settled | None = None
-    with raw_lock(config.raw_dir):
+    with log_context(run_id=report.run_id), raw_lock(config.raw_dir):
         try:
             with interrupts_raise():
                 if fetch_pages:
@@ -224,18 +287,20 @@ def run_pipeline(
                 previous = _previous_publish(config)
                 result = _transform_stage(config, report, previous)
                 settled = _settle_stage(result, previous, started, report)
+                before_publishing(config, report, result, settled, previous, reference)
             partial = bool(report.failures)
             report.finish_reason = "partial" if partial else "published"
             report.exit_code = exit_code_of_finish(report.finish_reason)
             report.finished_at = utc_now().isoformat()
             report.stages["resources"] = _peak_rss()  # sealed in the run folder as of now
-            with _timed(report, "load"):
+            with _timed(report, "load"), _progress(config, "load", "table") as progress:
                 published = publish(
                     settled.tables,
                     _run_row(report, started, fetch, result, settled),
                     report.as_dict(),
                     config.load,
                     config.processed_dir,
+                    progress.update,
                 )
             report.stages["load"] = {
                 "tables": len(published.tables),
@@ -243,20 +308,31 @@ def run_pipeline(
             }
             report.stages["resources"] = _peak_rss()
             report.not_recorded = published.not_recorded
+            note_processed(config, report, published=True)
+            write_html(config, {**report.as_dict(), "publish": published.as_report()})
             _complete_report(config, report, published.as_report())
         except PipelineError as exc:
             # Recorded with the code the CLI will exit with for this error (one mapping).
             report.finish_reason = finish_reason_of_error(exc)
-            report.exit_code, report.error = exit_code_of_error(exc), str(exc)
-            report.finished_at = utc_now().isoformat()
-            row = _run_row(report, started, fetch, result, settled)
-            try:
-                record_unpublished_run(row, report.as_dict(), config.processed_dir)
-            except RunNotRecorded as not_recorded:
-                report.not_recorded = str(not_recorded)  # the summary says it, once
+            report.refused_by = guard_of_error(exc)
+            _end_unpublished(
+                config, report, (started, fetch, result, settled), exit_code_of_error(exc), exc
+            )
             if on_report:
                 on_report(report)
             raise
+        except Exception as exc:
+            # A bug: recorded as a failed run with the internal-error code the process will
+            # exit with, then raised on for its traceback.
+            report.finish_reason = "failed"
+            _end_unpublished(config, report, (started, fetch, result, settled), EXIT_INTERNAL, exc)
+            raise
+        log.debug(
+            "run %s: %s",
+            report.run_id,
+            report.finish_reason,
+            extra={"event": "run_finished", "exit_code": report.exit_code},
+        )
     return RunOutcome(report.run_id, report.finish_reason, report, config.processed_dir)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -13,6 +14,8 @@ from pipeline.transform import SeenUnknown
 
 _EXAMPLES = 3  # example URLs kept per unknown item: enough to find it, short enough to read
 _SHOWN = 10  # items of a list printed at the end of a run; the JSON report keeps them all
+_FIRST_IDS = 20  # IDs listed per kind of change; the counts say how many in all
+HTML_REPORT = "run_report.html"
 
 
 def _from_tables(tables: Mapping[str, pa.Table]) -> Iterable[SeenUnknown]:
@@ -71,6 +74,34 @@ def summarize_unknowns(
     ]
 
 
+def changes_since(
+    previous: Mapping[str, pa.Table] | None, tables: Mapping[str, pa.Table]
+) -> dict[str, object]:
+    """Commitments added, removed and re-parsed (new content or parser) since the publish."""
+    new = tables["commitments"]
+    old = previous["commitments"] if previous is not None else None
+    new_ids = set(new["commitment_id"].to_pylist())
+    old_ids = set(old["commitment_id"].to_pylist()) if old is not None else set()
+    old_keys = set()
+    if old is not None:
+        old_keys = set(zip(*(old[c].to_pylist() for c in _CONTENT_KEY), strict=True))
+    new_keys = zip(*(new[c].to_pylist() for c in _CONTENT_KEY), strict=True)
+    reparsed = {row[0] for row in new_keys if row[0] in old_ids and row not in old_keys}
+    kinds = {
+        "added": sorted(new_ids - old_ids),
+        "removed": sorted(old_ids - new_ids),
+        "reparsed": sorted(reparsed),
+    }
+    return {
+        "counts": {kind: len(ids) for kind, ids in kinds.items()},
+        "first_ids": {kind: ids[:_FIRST_IDS] for kind, ids in kinds.items()},
+    }
+
+
+# A row is the same content as a published one when all of these match.
+_CONTENT_KEY = ("commitment_id", "source_url", "content_sha256", "parser_version")
+
+
 @dataclass
 class RunReport:
     """Accumulates the run report as stages finish; ``as_dict`` is what run_report.json holds."""
@@ -91,6 +122,12 @@ class RunReport:
     exit_code: int | None = None
     finished_at: str | None = None
     error: str | None = None
+    refused_by: str | None = None  # the guard that refused ("shrink", "drift", ...)
+    canary: dict[str, object] | None = None  # the drift canary's verdict
+    reconciliation: dict[str, object] | None = None  # with --reference
+    changes: dict[str, object] | None = None  # since the last publish
+    # Whether processed/ holds this run's tables, and if not, which run's (set at the end).
+    processed: dict[str, object] | None = None
     fetch_text: str | None = None  # the extract summary as printed (not part of the JSON)
 
     def as_dict(self) -> dict[str, object]:
@@ -101,6 +138,7 @@ class RunReport:
             "finish_reason": self.finish_reason,
             "exit_code": self.exit_code,
             "error": self.error,
+            "refused_by": self.refused_by,
             "base_url": self.base_url,
             "durations_s": self.durations_s,
             "stages": self.stages,
@@ -108,11 +146,17 @@ class RunReport:
             "stale": self.stale,
             "unknowns": self.unknowns,
             "not_recorded": self.not_recorded,
+            "canary": self.canary,
+            "reconciliation": self.reconciliation,
+            "changes": self.changes,
+            "processed": self.processed,
         }
 
-    def render(self) -> str:
-        """The short summary printed at the end of a run (the JSON report has everything)."""
-        lines = [f"run {self.run_id}: {self.finish_reason} (exit {self.exit_code})"]
+    def render(self, processed_dir: Path | None = None) -> str:
+        """The short summary printed at the end of a run (the JSON report has everything).
+        The error, if any, is not repeated here: the CLI prints it once."""
+        refused = f" by the {self.refused_by} guard" if self.refused_by else ""
+        lines = [f"run {self.run_id}: {self.finish_reason}{refused} (exit {self.exit_code})"]
         if self.fetch_text:
             lines.append(self.fetch_text)
         transform = self.stages.get("transform")
@@ -155,13 +199,41 @@ class RunReport:
                 f"    {u['kind']} {u['field'] or ''} {u['text']!r} on {u['pages']} page(s)"
                 for u in self.unknowns[:_SHOWN]
             ]
-        if self.error:
-            lines.append(f"error: {self.error}")
+        lines += self._checks()
+        if processed_dir is not None:
+            lines += self._where(processed_dir)
         if self.not_recorded:
             lines.append(
                 f"warning: this run is not fully recorded in processed/: {self.not_recorded}"
             )
         return "\n".join(lines)
+
+    def _checks(self) -> list[str]:
+        lines = []
+        if self.canary:
+            lines.append(f"drift canary: {self.canary['status']} ({self.canary['reason']})")
+        if self.reconciliation:
+            counts = self.reconciliation["counts"]
+            assert isinstance(counts, dict)
+            shown = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n)
+            reference = self.reconciliation["reference"]
+            lines.append(f"reconciliation with {reference}: {shown or 'no differences'}")
+        return lines
+
+    def _where(self, processed_dir: Path) -> list[str]:
+        if self.finish_reason in ("published", "partial"):
+            where = (
+                f"published: {processed_dir}/ (tables as .parquet and .csv; see "
+                f"{processed_dir}/datapackage.json)"
+            )
+        elif self.processed and self.processed.get("data_from_run"):
+            where = (
+                f"nothing published: the tables in {processed_dir}/ are still those of run "
+                f"{self.processed['data_from_run']}"
+            )
+        else:
+            where = "nothing published (nothing was published before either)"
+        return [where, f"report: {processed_dir / HTML_REPORT} (and last_run_report.json)"]
 
     def _took(self, stage: str) -> str:
         took = self.durations_s.get(stage)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from pipeline import logs
+from pipeline.cli.settings import Settings
 from pipeline.clock import new_run_id
 from pipeline.config import Config, ParseLimits
 from pipeline.errors import ConfigError, ParseError
@@ -22,24 +23,32 @@ def run_extract_command(config: Config) -> int:
 
     with interrupts_raise():
         summary = run_extract(config, new_run_id())
-    print(summary.render(), file=sys.stderr)
     # Pages that failed make a run that ended normally partial; an interrupted run is 4.
     ended_normally = summary.finish_reason in ("complete", "max_pages")
     reason = "partial" if summary.failed and ended_normally else summary.finish_reason
-    return exit_code_of_finish(reason)
+    code = exit_code_of_finish(reason)
+    logs.summary(
+        summary.render(),
+        run_id=summary.run_id,
+        finish_reason=summary.finish_reason,
+        exit_code=code,
+        **({"dry_run": dict(summary.plan)} if summary.plan is not None else {}),
+    )
+    return code
 
 
-def run_rebuild_state(args: argparse.Namespace) -> int:
+def run_rebuild_state(settings: Settings) -> int:
     """Rebuild raw/state.sqlite from the body files (after it was damaged or lost)."""
     from pipeline.raw import raw_lock
     from pipeline.raw.rebuild import rebuild_state
 
-    raw_dir: Path = args.raw_dir
+    raw_dir, base_url = settings["raw_dir"], settings["base_url"]
+    assert isinstance(raw_dir, Path) and isinstance(base_url, str)
     if not (raw_dir / "bodies").is_dir():
         raise ConfigError(f"{raw_dir} has no bodies/ folder to rebuild the state from")
     with raw_lock(raw_dir):
-        report = rebuild_state(raw_dir, args.base_url)
-    print(report.render(raw_dir), file=sys.stderr)
+        report = rebuild_state(raw_dir, base_url)
+    logs.summary(report.render(raw_dir))
     return EXIT_OK
 
 
@@ -78,24 +87,25 @@ def _print_page(page: ParsedPage, fmt: str) -> None:
     print()
 
 
-def run_parse(args: argparse.Namespace) -> int:
+def run_parse(settings: Settings) -> int:
     """Parse saved pages; records on stdout, unknowns and errors on stderr."""
     from pipeline.transform import parse_page
 
-    files = _html_files(list(args.paths))
-    if args.url and len(files) > 1:
+    files = _html_files(list(settings["paths"]))  # type: ignore[call-overload]
+    url, fmt = settings["url"], str(settings["format"])
+    if url and len(files) > 1:
         raise ConfigError("--url names the address of one page; give a single file")
     failures = 0
     for path in files:
         try:
-            page = parse_page(_read_page(path), args.url or "")
+            page = parse_page(_read_page(path), str(url or ""))
         except ParseError as exc:  # not a commitment page, or beyond the parse limits
             if len(files) == 1:
                 raise type(exc)(f"{path}: {exc}") from exc
-            print(f"error: {path}: {exc}", file=sys.stderr)
+            logs.error(f"{path}: {exc}")
             failures += 1
             continue
-        _print_page(page, args.format)
+        _print_page(page, fmt)
         for unknown in page.unknowns:
             where = f" ({unknown.field})" if unknown.field else ""
             print(f"unknown {unknown.kind}{where}: {unknown.text!r} in {path}", file=sys.stderr)
@@ -113,15 +123,16 @@ def _run(config: Config, *, fetch_pages: bool) -> int:
     pa.set_memory_pool(pa.system_memory_pool())
 
     def show(report: RunReport) -> None:
-        print(report.render(), file=sys.stderr)
+        # A run that raises is shown here too; its error line is printed once, by main.
+        logs.summary(
+            report.render(config.processed_dir),
+            run_id=report.run_id,
+            finish_reason=report.finish_reason,
+            exit_code=report.exit_code,
+        )
 
     outcome = run_pipeline(config, fetch_pages=fetch_pages, on_report=show)
     show(outcome.report)
-    print(
-        f"published: {outcome.processed_dir}/ (tables as .parquet and .csv; "
-        f"see {outcome.processed_dir}/datapackage.json)",
-        file=sys.stderr,
-    )
     return exit_code_of_finish(outcome.finish_reason)
 
 
@@ -130,21 +141,27 @@ def run_transform_command(config: Config) -> int:
 
 
 def run_refresh_command(config: Config) -> int:
+    if config.fetch.dry_run:  # discovery only: nothing to transform, nothing to publish
+        return run_extract_command(config)
     return _run(config, fetch_pages=True)
 
 
-def run_data_dictionary(args: argparse.Namespace) -> int:
+def run_data_dictionary(settings: Settings) -> int:
     from pipeline.load import render_data_dictionary
 
     text = render_data_dictionary()
-    if args.check is None:
+    check = settings["check"]
+    if not isinstance(check, Path):
         sys.stdout.write(text)
         return EXIT_OK
-    if args.check.read_text(encoding="utf-8") != text:
-        print(
-            f"{args.check} is stale; regenerate it with: "
-            f"python -m pipeline data-dictionary > {args.check}",
-            file=sys.stderr,
+    try:
+        current = check.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"--check {check}: {exc.strerror or exc}") from exc
+    if current != text:
+        logs.error(
+            f"{check} is stale; regenerate it with: ogp-pipeline data-dictionary > {check}",
+            exit_code=EXIT_STALE,
         )
         return EXIT_STALE
     return EXIT_OK

@@ -1,21 +1,25 @@
-"""``main``: parse the options, run the command, and turn what the library raised into a
-one-line message and the exit code ``pipeline.exit_codes`` assigns to it."""
+"""``main``: parse the options, resolve them (command line > environment > config file >
+default), set up logging, run the command, and turn what the library raised into one message
+and the exit code ``pipeline.exit_codes`` assigns to it."""
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from pipeline import logs
 from pipeline.cli.options import build_config, build_parser
+from pipeline.cli.settings import Settings, resolve
 from pipeline.errors import PipelineError
 from pipeline.exit_codes import EXIT_INTERRUPTED, EXIT_OK, exit_code_of_error
 
+log = logging.getLogger(__name__)
 
-def _command(name: str) -> Callable[[argparse.Namespace], int]:
+
+def _command(name: str) -> Callable[[Settings], int]:
     # Imported lazily so that `parse` does not pay for httpx, and `extract` not for pyarrow.
     if name == "parse":
         from pipeline.cli.commands import run_parse
@@ -24,15 +28,15 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
     if name == "extract":
         from pipeline.cli.commands import run_extract_command
 
-        return lambda args: run_extract_command(build_config(args))
+        return lambda settings: run_extract_command(build_config(settings.values))
     if name == "transform":
         from pipeline.cli.commands import run_transform_command
 
-        return lambda args: run_transform_command(build_config(args))
+        return lambda settings: run_transform_command(build_config(settings.values))
     if name == "refresh":
         from pipeline.cli.commands import run_refresh_command
 
-        return lambda args: run_refresh_command(build_config(args))
+        return lambda settings: run_refresh_command(build_config(settings.values))
     if name == "rebuild-state":
         from pipeline.cli.commands import run_rebuild_state
 
@@ -44,24 +48,35 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
     raise AssertionError(f"unhandled command {name}")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+def _configure_logging(settings: Settings) -> None:
+    file = settings["log_file"]
+    logs.configure(
+        str(settings["log_level"]),
+        str(settings["log_format"]),
+        file if isinstance(file, Path) else None,
     )
-    # httpx logs every request at INFO: a nightly run would print thousands of lines.
-    logging.getLogger("httpx").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    for warning in settings.warnings:
+        log.warning(warning, extra={"event": "config_warning"})
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run one command; ``environ`` defaults to the process environment."""
+    args = vars(build_parser().parse_args(argv))
+    command, paths = args.pop("command"), args.pop("paths", None)
+    logs.configure()  # until the options are resolved: text on stderr
     try:
-        return _command(args.command)(args)
+        settings = resolve(command, args, os.environ if environ is None else environ)
+        if paths is not None:
+            settings.values["paths"] = paths
+        _configure_logging(settings)
+        return _command(command)(settings)
     except PipelineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        logs.error(str(exc), exit_code=exit_code_of_error(exc))
         return exit_code_of_error(exc)
     except BrokenPipeError:
         # stdout closed early (`... | head`): not an error of ours; silence the flush at exit.
         sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - replaces the closed stream
         return EXIT_OK
     except KeyboardInterrupt:
-        print("interrupted; rerun to resume", file=sys.stderr)
+        logs.error("interrupted; rerun to resume", exit_code=EXIT_INTERRUPTED)
         return EXIT_INTERRUPTED

@@ -25,6 +25,8 @@ async def fetch_commitment(ctx: StepContext, item: Task) -> list[Task]:
     url = item.url
     key = page_key(ctx, url)
     state = ctx.db.page_for(key)
+    if ctx.dry_run:
+        return await _plan(ctx, url, state)
     if not ctx.fetcher.allowed(url):
         return _page_failed(ctx, key, None, "disallowed by robots.txt", 0)
     has_body = state is not None and state.sha256 is not None and ctx.body_intact(state.sha256, url)
@@ -52,6 +54,26 @@ async def fetch_commitment(ctx: StepContext, item: Task) -> list[Task]:
     if fetched.status != 200 or fetched.body is None:
         return _page_failed(ctx, key, fetched.status, "304 for a page never stored", 1)
     return await _page_body(ctx, key, fetched)
+
+
+async def _plan(ctx: StepContext, url: str, state: PageState | None) -> list[Task]:
+    """Dry run: what a run would do with this page, decided without asking the site; the
+    links of its stored copy are followed as a run would on a 304."""
+    has_body = state is not None and state.sha256 is not None and ctx.body_intact(state.sha256, url)
+    if not ctx.fetcher.allowed(url):
+        action = "disallowed"
+    elif state is not None and state.state == "gone":
+        action = "recheck_gone"  # HEAD first: a page still gone costs no body
+    elif not has_body:
+        action = "download"  # new, or its stored body is missing or damaged
+    elif _unchanged_by_lastmod(ctx, url, state):
+        action = "skip"  # the sitemap's lastmod says unchanged since the last check
+    else:
+        action = "revalidate"  # a conditional request: most answer 304, no body
+    ctx.planned[url] = action
+    if has_body and state is not None and action != "disallowed":
+        return await follow_cached_links(ctx, state)
+    return []
 
 
 def _gone(ctx: StepContext, key: PageKey, url: str, fetched: Fetched) -> list[Task]:
@@ -121,8 +143,9 @@ def record_failed_page(ctx: StepContext, url: str, reason: str) -> None:
 def _page_failed(
     ctx: StepContext, key: PageKey, status: int | None, reason: str, attempts: int
 ) -> list[Task]:
-    ctx.db.record_page_outcome(
-        key, ctx.fetch_record(attempts), state="failed", http_status=status, error=reason
-    )
+    if not ctx.dry_run:
+        ctx.db.record_page_outcome(
+            key, ctx.fetch_record(attempts), state="failed", http_status=status, error=reason
+        )
     ctx.tally.fail(key.url, reason)
     return []

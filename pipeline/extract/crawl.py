@@ -49,6 +49,8 @@ STEPS: dict[str, Step] = {
     "page": crawl_page,
     "probe": probe_id,
 }
+# The start of a failure reason whose traceback was logged when it happened (_task_failed).
+UNEXPECTED = "unexpected error: "
 # Errors after which nothing more can be recorded: the run stops (exit 4 with the message).
 FATAL = (RawStoreError, sqlite3.Error, MemoryError)
 # Workers per connection: a worker waiting out a retry (backoff or Retry-After) holds no
@@ -207,8 +209,8 @@ class Crawl:
         """An unexpected error while handling one task: that URL fails, with the reason; the
         traceback goes to the log for a bug report."""
         url = item.url or self._probe_url(item)
-        reason = f"unexpected error: {type(exc).__name__}: {exc}"
-        log.error("%s: %s", url, reason, exc_info=exc)
+        reason = f"{UNEXPECTED}{type(exc).__name__}: {exc}"
+        log.error("%s: %s", url, reason, exc_info=exc, extra={"event": "page_failed", "url": url})
         self.tally.fail(url, reason)
         if item.kind == "commitment" and url in self.frontier.refs:
             record_failed_page(self.ctx, url, reason)

@@ -137,7 +137,7 @@ async def _read_robots(ctx: StepContext, *, use_cache: bool) -> RobotsPolicy:
         return await asyncio.to_thread(from_rules, stored, 304, agent)
     assert fetched.body is not None
     meta = ctx.body_meta("robots", url, fetched)
-    body = await asyncio.to_thread(ctx.store.write_body, fetched.body, meta)
+    body = await ctx.write_body(fetched.body, meta)
     ctx.record_document(url, "robots", fetched, body, None)
     # Parsed in a worker thread: up to 500 KiB of rules must not hold up the event loop.
     return await asyncio.to_thread(from_rules, fetched.body, fetched.status, agent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import AbstractContextManager, AsyncExitStack, nullcontext
+from dataclasses import replace
 from datetime import datetime
 
 from pipeline.clock import utc_now
@@ -14,6 +15,7 @@ from pipeline.extract.crawl import Crawl
 from pipeline.extract.discovery.frontier import Frontier
 from pipeline.extract.discovery.links import start_urls
 from pipeline.extract.discovery.seeds import parse_seed_file
+from pipeline.extract.dryrun import dry_run_store, plan_of
 from pipeline.extract.fetcher import Fetcher
 from pipeline.extract.progress import Progress
 from pipeline.extract.ratelimit import HostThrottle
@@ -34,6 +36,9 @@ def run_extract(config: Config, run_id: str, *, lock: bool = True) -> FetchSumma
     """
     fetch = config.fetch
     seeds = parse_seed_file(fetch.seed_file, fetch.base_url) if fetch.seed_file else []
+    if fetch.dry_run:  # reads raw/ only, so it takes no lock (see dryrun.py)
+        with dry_run_store(config) as store:
+            return asyncio.run(_extract(fetch, run_id, store, seeds))
     guard: AbstractContextManager[None] = raw_lock(config.raw_dir) if lock else nullcontext()
     with guard, RawStore(config.raw_dir, writable=True) as store:
         return asyncio.run(_extract(fetch, run_id, store, seeds))
@@ -71,7 +76,8 @@ async def _extract(
     if reason != "complete":
         progress.log_line()
     not_reached = _record_not_reached(ctx) if reason == "max_runtime" else 0
-    return _summary(run_id, started, reason, ctx, throttle, crawl.policy_decision, not_reached)
+    summary = _summary(run_id, started, reason, ctx, throttle, crawl.policy_decision, not_reached)
+    return replace(summary, plan=plan_of(ctx, seeds, known)) if fetch.dry_run else summary
 
 
 NOT_REACHED = "not reached before --max-runtime"

@@ -10,6 +10,7 @@ loop (``crawl.py``) schedules them.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 
 from pipeline.clock import utc_now
 from pipeline.config import FetchConfig
@@ -40,6 +41,10 @@ class StepContext:
         self.page_expect = Expect(config.max_body_bytes, html_only=True)
         self.current: set[str] = set()  # commitment URLs confirmed current this run
         self.done: set[str] = set()  # commitment URLs (as queued) whose step finished
+        # A dry run writes nothing to raw/ (which it opens read-only): every write below is
+        # skipped, and a commitment page is planned instead of fetched (commitment_pages.py).
+        self.dry_run = config.dry_run
+        self.planned: dict[str, str] = {}  # dry run: commitment URL -> what a run would do
 
     def fetch_record(self, attempts: int) -> FetchRecord:
         return FetchRecord(self.run_id, utc_now(), attempts)
@@ -57,6 +62,17 @@ class StepContext:
             kind, url, fetched.url, utc_now().isoformat(), self.run_id, fetched.content_type,
             fetched.etag, fetched.last_modified,
         )  # fmt: skip
+
+    async def write_body(self, body: bytes, meta: BodyMeta) -> BodyRef:
+        """Store a body (in a worker thread: hashing, zstd and fsync release the GIL). A dry
+        run only hashes it."""
+        if self.dry_run:
+            return BodyRef(hashlib.sha256(body).hexdigest(), len(body), 0)
+        return await asyncio.to_thread(self.store.write_body, body, meta)
+
+    def record_discoveries(self, sha256: str, entries: list[str]) -> None:
+        if not self.dry_run:
+            self.db.record_discoveries(sha256, entries)
 
     async def read_body(self, sha256: str) -> bytes:
         """A stored body, verified, read in a worker thread (the state is read here: SQLite
@@ -88,7 +104,8 @@ class StepContext:
             raise FetchGaveUp("disallowed by robots.txt", 0, None)
         fetched = await self.fetcher.fetch(url, expect, validators=validators)
         if fetched.status == 304 and cached is not None:
-            self.db.record_document_checked(url, self.fetch_record(fetched.attempts))
+            if not self.dry_run:
+                self.db.record_document_checked(url, self.fetch_record(fetched.attempts))
             return fetched, cached
         if fetched.status == 304:
             raise FetchGaveUp("304 for a document never stored", fetched.attempts, 304)
@@ -97,6 +114,8 @@ class StepContext:
     def record_document(
         self, url: str, kind: str, fetched: Fetched, body: BodyRef, found: list[str] | None
     ) -> None:
+        if self.dry_run:
+            return
         self.db.record_document(
             url, kind, self.fetch_record_for(fetched), http_status=fetched.status, body=body,
             discoveries=found,

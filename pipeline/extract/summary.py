@@ -38,6 +38,7 @@ class FetchSummary:
     # Stored bodies found damaged (missing, truncated, altered): fetched again unconditionally.
     damaged_bodies: tuple[str, ...] = ()
     not_reached: int = 0  # pages left when --max-runtime ended fetching (also in failed)
+    plan: Mapping[str, object] | None = None  # --dry-run: what a run would do (dryrun.py)
 
     @property
     def requests(self) -> int:
@@ -67,10 +68,13 @@ class FetchSummary:
             "damaged_bodies": list(self.damaged_bodies),
             "not_reached": self.not_reached,
             "robots": self.robots,
+            **({"plan": dict(self.plan)} if self.plan is not None else {}),
         }
 
     def render(self) -> str:
         """The human summary printed at the end of a run."""
+        if self.plan is not None:
+            return self._render_plan(self.plan)
         seconds = (self.finished_at - self.started_at).total_seconds()
         lines = [
             f"extract {self.run_id}: {self.finish_reason} in {seconds:.1f} s",
@@ -92,6 +96,36 @@ class FetchSummary:
         lines += _listed("stored bodies found damaged and fetched again", self.damaged_bodies)
         lines += _listed("gone", self.gone)
         lines += _listed("referenced but not fetched", self.referenced_not_fetched)
+        lines += _listed("failed", tuple(f"{f.url}: {f.reason}" for f in self.failed), 100)
+        return "\n".join(lines)
+
+    def _render_plan(self, plan: Mapping[str, object]) -> str:
+        """A dry run's summary: what a run would fetch, and what discovery found."""
+        actions, found = plan["actions"], plan["found_by"]
+        new, unlisted = plan["new"], plan["no_longer_listed"]
+        assert isinstance(actions, dict) and isinstance(found, dict)
+        assert isinstance(new, list) and isinstance(unlisted, list)
+        lines = [
+            f"dry run {self.run_id}: {self.finish_reason}; no commitment page was requested and "
+            "raw/ was not written",
+            f"  robots.txt: {self.robots}",
+            f"  commitment pages: {self.discovered} discovered; a run would download "
+            f"{actions['download']} (new or damaged copy), revalidate {actions['revalidate']} "
+            f"(conditional request), skip {actions['skip']} (sitemap lastmod), re-check "
+            f"{actions['recheck_gone']} gone (HEAD)"
+            + (
+                f", leave {actions['disallowed']} disallowed by robots.txt"
+                if actions["disallowed"]
+                else ""
+            ),
+            "  found by: "
+            + ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in found.items()),
+            f"  requests: {self.requests} ({_counts(self.requests_by_status)})",
+        ]
+        lines += _listed("new (not in raw/)", tuple(new), 20)
+        lines += _listed(
+            "known, no longer listed by sitemaps, links or probes", tuple(unlisted), 20
+        )
         lines += _listed("failed", tuple(f"{f.url}: {f.reason}" for f in self.failed), 100)
         return "\n".join(lines)
 

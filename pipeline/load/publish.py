@@ -90,9 +90,11 @@ def publish(
     report: Mapping[str, object],
     config: LoadConfig,
     processed_dir: Path,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> PublishResult:
     """Publish every data table; see the module docstring. ``run`` is this run's runs row
     without ``commitments`` (counted here) and, optionally, ``finished_at`` (default: now).
+    ``on_progress(done, total)`` is called as tables are written and read back.
     Raises ValidationFailed, PublishRefused, DiskFull, ProcessedNotWritable or
     ProcessedCorrupt; the previous publish is then untouched."""
     if sorted(tables) != sorted(spec.name for spec in DATA_TABLES):
@@ -109,7 +111,7 @@ def publish(
         recover_published_run(processed_dir, previous_dir)
         _check_new(processed_dir, run_id)
         run_dir = processed_dir / layout.RUNS_DIR / run_id
-        written, package = _write_run(processed_dir, run_id, tables)
+        written, package = _write_run(processed_dir, run_id, tables, on_progress)
         result = PublishResult(run_dir, written, package, count, previous)
         report_bytes = _report_json({**report, "run": row, "publish": result.as_report()})
         _finish_run_folder(processed_dir, run_id, report_bytes)
@@ -207,11 +209,15 @@ def refuse_shrink(count: int, previous: int | None, config: LoadConfig) -> None:
                 "(allow_shrink / --allow-shrink, or max_shrink_ratio / --max-shrink)"
             )
     if reasons:
-        raise PublishRefused("not published: " + "; ".join(reasons))
+        guard = "empty" if count == 0 and not config.allow_empty else "shrink"
+        raise PublishRefused("not published: " + "; ".join(reasons), guard)
 
 
 def _write_run(
-    processed_dir: Path, run_id: str, tables: Mapping[str, pa.Table]
+    processed_dir: Path,
+    run_id: str,
+    tables: Mapping[str, pa.Table],
+    on_progress: Callable[[int, int], None] | None,
 ) -> tuple[dict[str, TableFiles], FileInfo]:
     """Write, read back and validate every table and the datapackage in runs/<run_id>.tmp;
     on any failure the folder is removed (an OSError is turned into DiskFull or
@@ -229,6 +235,8 @@ def _write_run(
             files[name] = write_table_files(spec, ordered, folder)
             read_back(spec, folder, ordered)
             del ordered
+            if on_progress is not None:
+                on_progress(len(files), len(tables))
         by_name = {f.name: f for t in files.values() for f in (t.parquet, t.csv)}
         return files, write_file(folder, layout.DATAPACKAGE, render_datapackage(by_name))
     except BaseException:

@@ -4,7 +4,8 @@ The crash tests need a real worker process to die or hang on a real page, and th
 page whose rows break a rule (as a parser bug would make them). When the environment variable
 ``OGP_PIPELINE_TEST_FAULTS`` is ``1`` in a worker, a page whose body contains one of the
 markers below makes that worker kill itself with SIGKILL, sleep for an hour (until the pool's
-time limit stops it), or return the page's fields with the first one twice (a repeated key);
+time limit stops it), raise as a parser bug would, or return the page's fields with the first
+one twice (a repeated key);
 pages without a marker are parsed as usual. Without the variable, workers call
 ``parse_page`` directly and never look for a marker.
 """
@@ -24,6 +25,7 @@ ENV = "OGP_PIPELINE_TEST_FAULTS"
 KILL_MARKER = "<!-- ogp-pipeline-test-fault: kill-worker -->"
 HANG_MARKER = "<!-- ogp-pipeline-test-fault: hang -->"
 INVALID_MARKER = "<!-- ogp-pipeline-test-fault: invalid-rows -->"
+BUG_MARKER = "<!-- ogp-pipeline-test-fault: parser-bug -->"
 _HANG_S = 3600.0  # far beyond any time limit a test sets: only the pool can end it
 
 
@@ -42,6 +44,8 @@ def _parse_with_faults(body: bytes, url: str, content_type: str | None) -> Parse
         os.kill(os.getpid(), signal.SIGKILL)
     if HANG_MARKER.encode() in body:
         time.sleep(_HANG_S)
+    if BUG_MARKER.encode() in body:
+        raise RuntimeError("a parser bug (test fault)")
     page = parse_page(body, url, content_type=content_type)
     if INVALID_MARKER.encode() in body:
         return replace(page, fields=(page.fields[0], *page.fields))

@@ -5,7 +5,7 @@ the last publish."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,9 +76,13 @@ def _concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
 
 
 def transform_raw(
-    raw_dir: Path, config: TransformConfig, previous: Mapping[str, pa.Table] | None = None
+    raw_dir: Path,
+    config: TransformConfig,
+    previous: Mapping[str, pa.Table] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> TransformResult:
-    """Parse raw/ into the data tables (rows unsorted; load sorts and validates)."""
+    """Parse raw/ into the data tables (rows unsorted; load sorts and validates).
+    ``on_progress(done, total)`` is called as pages to parse are parsed or fail."""
     with RawStore(raw_dir) as store:
         pages = store.current_pages()
         fetch_failed = _fetch_failed(store) if pages else ()
@@ -90,7 +94,12 @@ def transform_raw(
         len(pages) - len(to_parse),
         len(to_parse),
     )
-    results = list(parse_in_workers(raw_dir, to_parse, config.workers, config.page_time_limit_s))
+    results, done = [], 0
+    for result in parse_in_workers(raw_dir, to_parse, config.workers, config.page_time_limit_s):
+        results.append(result)
+        done += result.parsed + len(result.failures)
+        if on_progress is not None:
+            on_progress(done, len(to_parse))
     tables = _concat([r.tables for r in results])
     if reused and previous is not None:
         tables = _with_carried_over(tables, previous, set(reused.values()))

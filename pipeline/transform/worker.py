@@ -8,7 +8,6 @@ task is parsed and returned.
 
 from __future__ import annotations
 
-import logging
 import signal
 import time
 import traceback
@@ -29,8 +28,6 @@ from pipeline.tables import table_from_columns
 from pipeline.transform.faults import page_parser
 from pipeline.transform.rows import Columns, Provenance, add_page, empty_columns
 
-log = logging.getLogger(__name__)
-
 # (page bytes, the URL it was served at, its HTTP Content-Type when the store has it)
 Parse = Callable[[bytes, str, str | None], ParsedPage]
 # Where a worker writes which page it is on: [index in the task, time.monotonic() at its start]
@@ -43,6 +40,9 @@ class PageFailure:
     url: str
     reason: str
     commitment_id: str | None = None
+    # The traceback of a parser bug. Workers do not log (their records would bypass the
+    # parent's log format and progress bar): the parent logs it with the failure.
+    traceback: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +113,11 @@ def parse_pages(
         except ParseError as exc:  # not a commitment page, or beyond the parse limits
             result.failures.append(PageFailure(page.url, str(exc), page.commitment_id))
             continue
-        except Exception as exc:
-            # A parser bug on one page is logged with its traceback and counted as a
-            # failed page (exit code 3); it must not sink the other 6,000.
-            log.exception("parser crashed on %s", page.url)
-            failure = PageFailure(page.url, f"parser error: {exc!r}", page.commitment_id)
+        except Exception as exc:  # noqa: BLE001 - recorded with its traceback, see below
+            # A parser bug on one page is counted as a failed page (exit code 3) and its
+            # traceback goes to the parent's log: it must not sink the other 6,000.
+            reason = f"parser error: {exc!r}"
+            failure = PageFailure(page.url, reason, page.commitment_id, traceback.format_exc())
             result.failures.append(failure)
             continue
         spans.append((page, {name: len(cols[_first(cols)]) for name, cols in columns.items()}))

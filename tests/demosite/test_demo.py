@@ -33,6 +33,8 @@ def test_make_demo_publishes_then_refreshes_incrementally(tmp_path):
     first = run_demo(tmp_path)
     assert first.returncode == 0, first.stderr[-2000:]
     assert "commitments.parquet" in first.stdout
+    assert f"Run report, to open in a browser: {tmp_path}/processed/run_report.html" in first.stdout
+    assert (tmp_path / "processed" / "run_report.html").is_file()
     assert "transform: 54 pages parsed" in first.stderr
     second = run_demo(tmp_path)
     assert second.returncode == 0, second.stderr[-2000:]

@@ -17,7 +17,7 @@ from demosite.sample import sample_pages
 from pipeline.cli import main
 from pipeline.config import Config, TransformConfig
 from pipeline.errors import CrawlDelayTooLong
-from pipeline.exit_codes import EXIT_NOT_PUBLISHED, EXIT_PARTIAL
+from pipeline.exit_codes import EXIT_GUARD, EXIT_PARTIAL
 from pipeline.extract import run_extract
 from pipeline.raw import RawStore
 from pipeline.refresh import run_pipeline
@@ -68,8 +68,10 @@ def test_a_crawl_delay_over_the_cap_stops_the_run_as_a_guard_refusal(
     code = main(["refresh", "--base-url", demo.url, "--raw-dir", str(tmp_path / "raw"),
                  "--processed-dir", str(processed), "--delay", "0", "--no-progress"])  # fmt: skip
     report = json.loads((processed / "last_run_report.json").read_text())
-    assert code == EXIT_NOT_PUBLISHED
-    assert (report["finish_reason"], report["exit_code"]) == ("refused", EXIT_NOT_PUBLISHED)
+    assert code == EXIT_GUARD  # a person decides: not the "retry later" of a failure
+    assert (report["finish_reason"], report["exit_code"], report["refused_by"]) == (
+        "refused", EXIT_GUARD, "crawl_delay",
+    )  # fmt: skip
 
 
 def test_a_crawl_delay_under_a_raised_cap_is_obeyed(tmp_path: Path) -> None:

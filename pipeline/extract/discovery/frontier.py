@@ -35,19 +35,25 @@ class Frontier:
         # Links as written in pages, already offered: every page of a member repeats the same
         # list, so most links are seen many times; skip re-parsing them (without lastmod only).
         self._seen_links: set[str] = set()
+        # Discovery method ("sitemaps", "links", "probes") -> canonical commitment URLs it
+        # offered, known before or not: what each method finds (a dry run reports it).
+        self.found_by: dict[str, set[str]] = {}
 
     def in_scope(self, ref: CommitmentRef) -> bool:
         return self.only_member is None or ref.member_slug == self.only_member
 
     def offer_commitment(
-        self, ref: CommitmentRef, changed_by: datetime | None = None
+        self, ref: CommitmentRef, changed_by: datetime | None = None, source: str | None = None
     ) -> str | None:
-        """Canonical URL when this commitment is new to the run (to be fetched), else None."""
+        """Canonical URL when this commitment is new to the run (to be fetched), else None.
+        ``source`` names the discovery method that found it (see ``found_by``)."""
         if not self.in_scope(ref):
             return None
         ref = replace(ref, language=self.language)
         known = self.commitments.get(ref.commitment_id)
         url = known or commitment_url(ref, self.base_url)
+        if source is not None:
+            self.found_by.setdefault(source, set()).add(url)
         if changed_by is not None:
             previous = self.changed_by.get(url)
             self.changed_by[url] = changed_by if previous is None else max(previous, changed_by)
@@ -69,7 +75,9 @@ class Frontier:
         self.members.add(url)
         return url
 
-    def offer_link(self, url: str, changed_by: datetime | None = None) -> tuple[str, str] | None:
+    def offer_link(
+        self, url: str, changed_by: datetime | None = None, source: str | None = None
+    ) -> tuple[str, str] | None:
         """("commitment" | "member", canonical URL) for a new in-scope link, else None."""
         if changed_by is None:
             if url in self._seen_links:
@@ -79,7 +87,7 @@ class Frontier:
             return None
         ref = parse_commitment_url(url)
         if ref is not None:
-            new = self.offer_commitment(ref, changed_by)
+            new = self.offer_commitment(ref, changed_by, source)
             return ("commitment", new) if new else None
         member = parse_member_url(url)
         if member is not None:

@@ -136,7 +136,7 @@ async def keep_body_and_links(
     """Store the body with its metadata (in a worker thread: hashing, zstd and fsync release
     the GIL, so transfers go on meanwhile) and find its links."""
     meta = ctx.body_meta(kind, url, fetched)
-    stored = asyncio.to_thread(ctx.store.write_body, body, meta)
+    stored = ctx.write_body(body, meta)
     links = await find_links(ctx, body, fetched.url)
     return await stored, links
 
@@ -153,7 +153,7 @@ async def follow_cached_links(ctx: StepContext, page: PageState) -> list[Task]:
             ctx.tally.damaged.add(page.url)
             return []
         links = await find_links(ctx, body, page.fetched_url or page.url)
-        ctx.db.record_discoveries(page.sha256, links)
+        ctx.record_discoveries(page.sha256, links)
     return follow_links(ctx, links, page.url)
 
 
@@ -165,7 +165,7 @@ def follow_links(ctx: StepContext, links: list[str], source: str) -> list[Task]:
         if split_url(link) is None:
             ctx.tally.fail(link, f"invalid URL in a link on {source}")
             continue
-        offered = ctx.frontier.offer_link(link)
+        offered = ctx.frontier.offer_link(link, source="links")
         if offered is not None:
             kind, url = offered
             tasks.append(task("commitment" if kind == "commitment" else "page", url))

@@ -59,6 +59,6 @@ async def probe_id(ctx: StepContext, item: Task) -> list[Task]:
     if fetched.status in GONE_STATUSES:
         return []  # a miss: the rest of the window decides whether the series goes on
     found = parse_commitment_url(fetched.url) or ref
-    new = ctx.frontier.offer_commitment(found)
+    new = ctx.frontier.offer_commitment(found, source="probes")
     follow = [task("commitment", new)] if new else []
     return [*follow, *window(ctx.frontier, slug, prefix, ctx.config.probe_misses)]

@@ -131,7 +131,7 @@ async def read_sitemap(ctx: StepContext, item: Task) -> list[Task]:
             return []
         cached = [_encode("S", e) for e in found.children] + [_encode("U", e) for e in found.urls]
         meta = ctx.body_meta("sitemap", url, fetched)
-        body = await asyncio.to_thread(ctx.store.write_body, fetched.body, meta)
+        body = await ctx.write_body(fetched.body, meta)
         ctx.record_document(url, "sitemap", fetched, body, cached)
     return _follow_sitemap(ctx, cached, item.depth)
 
@@ -163,7 +163,7 @@ def _follow_sitemap(ctx: StepContext, entries: list[str], depth: int) -> list[Ta
             else:
                 tasks += sitemap_tasks(ctx, [entry.url], depth=depth + 1)
             continue
-        offered = ctx.frontier.offer_link(entry.url, entry.changed_by)
+        offered = ctx.frontier.offer_link(entry.url, entry.changed_by, "sitemaps")
         if offered is not None and offered[0] == "commitment":
             tasks.append(task("commitment", offered[1]))
         elif offered is not None and config.crawl_links:
