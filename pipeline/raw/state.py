@@ -25,6 +25,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from pipeline.raw.bodies import BodyRef
 from pipeline.raw.failures import database_access
+from pipeline.raw.fetchlog import LoggedPage, log_change, read_log
 from pipeline.raw.state_schema import connect
 
 # Every column of a PageState, as selected: pages joined with the size of its stored body.
@@ -176,6 +177,11 @@ class StateDB:
         return [_page(r) for r in self._conn.execute(query)]
 
     @_guarded
+    def fetch_log(self) -> list[LoggedPage]:
+        """The fetch log (see ``pipeline.raw.fetchlog``), by run and then in the order written."""
+        return read_log(self._conn)
+
+    @_guarded
     def body_size(self, sha256: str) -> int | None:
         row = self._conn.execute("SELECT size FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
         return int(row["size"]) if row else None
@@ -265,6 +271,7 @@ class StateDB:
                 " :checked_at, :check_run_id, :attempts, NULL, :content_type)",
                 row,
             )
+            log_change(self._conn, key.url, record.run_id, record.at)
         return not same
 
     @_guarded
@@ -293,6 +300,7 @@ class StateDB:
                 (record.etag, record.last_modified, record.at.isoformat(), record.run_id,
                  record.attempts, url),
             )  # fmt: skip
+            log_change(self._conn, url, record.run_id, record.at)
 
     @_guarded
     def record_page_outcome(
@@ -312,6 +320,7 @@ class StateDB:
                 " attempts=? WHERE url = ?",
                 (state, http_status, error, record.run_id, record.attempts, key.url),
             )
+            log_change(self._conn, key.url, record.run_id, record.at)
 
     @_guarded
     def record_document(
