@@ -7,8 +7,9 @@ validators; a body written before metadata frames existed is attributed by its
 ``<link rel="canonical">``, when it has one. For each commitment the newest body becomes the
 page's row ("ok", as last seen); its bodies are recorded oldest first, so that the fetch log
 (schema 3) holds every version of the page the bodies keep, in the run that fetched it (the
-404/410 outcomes and failures it held are lost with the database). Robots.txt, sitemaps and member pages are not restored: the
-next run fetches them again. The damaged database is moved aside first, never deleted.
+404/410 outcomes and failures it held are lost with the database). Robots.txt, sitemaps and
+member pages are not restored: the next run fetches them again. The damaged database is
+moved aside first, never deleted.
 """
 
 from __future__ import annotations
