@@ -95,9 +95,9 @@ def rebuild_state(raw_dir: Path, base_url: str) -> RebuildReport:
     try:
         for ref in stored:
             db.record_body(ref, utc_now())
-        for found in versions.values():
+        for kept in versions.values():
             # Oldest first (the newest is the page's row); a tie goes to the body's name.
-            for candidate in sorted(found, key=lambda c: (c.when, c.body.sha256)):
+            for candidate in sorted(kept, key=lambda c: (c.when, c.body.sha256)):
                 _restore(db, candidate)
     finally:
         db.close()
