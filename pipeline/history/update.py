@@ -94,6 +94,8 @@ def update_history(
         rows.append(_change(publish, cid, str(removed_slugs[cid]), "removed", "site"))
     if not rows:
         return HistoryUpdate(changes, history, build_table(COMMITMENT_CHANGES, []))
+    # In primary-key order, as the published table will hold them.
+    rows.sort(key=lambda r: (str(r["commitment_id"]), str(r["change"]), str(r["field"] or "")))
     new_changes = build_table(COMMITMENT_CHANGES, rows)
     versioned = set(now_ids) - known | set(restored) | {cid for cid, *_ in field_changes}
     history = _versions(history, current, commitments, versioned, set(removed), publish)
