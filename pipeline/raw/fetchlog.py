@@ -15,8 +15,9 @@ have read in that run.
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -97,17 +98,25 @@ def _logged(row: tuple[object, ...]) -> LoggedPage:
 
 
 def replay(
-    entries: Iterable[LoggedPage], run_ids: Iterable[str]
+    entries: Iterable[LoggedPage], runs: Mapping[str, datetime]
 ) -> Iterator[tuple[str, dict[tuple[str, str], LoggedPage]]]:
-    """For each run id (in sorted order), the pages as of that run: each page's latest log
-    row among the rows of runs up to it. The dict yielded is updated in place as the walk
-    goes on: copy it to keep it."""
-    ordered = sorted(entries, key=lambda entry: (entry.run_id, entry.seq))
+    """For each run of ``runs`` (run id -> start, in the order they ran), the pages as of that
+    run: each page's latest log row (by write order) among the rows of that run and the rows
+    written before it started (runs hold the raw/ lock, so one ran after the other; a run that
+    left no row, such as a transform-only run, sees what the runs before it left). The dict
+    yielded is updated in place as the walk goes on: copy it to keep it."""
+    order = list(runs)
+    starts = [runs[run] for run in order]
+    position = {run: index for index, run in enumerate(order)}
+    due: dict[int, list[LoggedPage]] = {}
+    for entry in entries:
+        first = bisect.bisect_right(starts, entry.at) if entry.at is not None else 0
+        first = min(first, position.get(entry.run_id, len(order)))
+        due.setdefault(first, []).append(entry)
     pages: dict[tuple[str, str], LoggedPage] = {}
-    position = 0
-    for run_id in sorted(run_ids):
-        while position < len(ordered) and ordered[position].run_id <= run_id:
-            entry = ordered[position]
-            pages[entry.page] = entry
-            position += 1
-        yield run_id, pages
+    for index, run in enumerate(order):
+        for entry in sorted(due.get(index, []), key=lambda e: e.seq):
+            known = pages.get(entry.page)
+            if known is None or known.seq < entry.seq:
+                pages[entry.page] = entry
+        yield run, pages

@@ -177,8 +177,26 @@ class StateDB:
         return [_page(r) for r in self._conn.execute(query)]
 
     @_guarded
+    def referenced_bodies(self) -> set[str]:
+        """The bodies the state points at: each page's and each document's latest."""
+        rows = self._conn.execute(
+            "SELECT sha256 FROM pages WHERE sha256 IS NOT NULL"
+            " UNION SELECT sha256 FROM documents WHERE sha256 IS NOT NULL"
+        )
+        return {str(row[0]) for row in rows}
+
+    @_guarded
+    def forget_bodies(self, shas: list[str]) -> None:
+        """Drop the rows of bodies about to be deleted (their sizes and discoveries), in one
+        transaction; the fetch log keeps naming them (that body is no longer stored)."""
+        with self._conn:
+            for sha in shas:
+                self._conn.execute("DELETE FROM bodies WHERE sha256 = ?", (sha,))
+                self._conn.execute("DELETE FROM discoveries WHERE sha256 = ?", (sha,))
+
+    @_guarded
     def fetch_log(self) -> list[LoggedPage]:
-        """The fetch log (see ``pipeline.raw.fetchlog``), by run and then in the order written."""
+        """The fetch log (see ``pipeline.raw.fetchlog``), in the order written."""
         return read_log(self._conn)
 
     @_guarded

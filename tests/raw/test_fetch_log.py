@@ -85,9 +85,10 @@ def test_replay_gives_each_page_as_of_each_run(tmp_path: Path) -> None:
         second = store_body(store, 3, "<html>two</html>")
         store.db.record_page_outcome(other, record(3), state="gone", http_status=410, error=None)
         entries = store.db.fetch_log()
+    starts = {f"run-{n}": record(n).at for n in range(4)}
     seen = {
         run: {page[1]: (e.state, e.sha256) for page, e in pages.items()}
-        for run, pages in replay(entries, ["run-0", "run-1", "run-2", "run-3"])
+        for run, pages in replay(entries, starts)
     }
     three = hashlib.sha256(b"<html>three</html>").hexdigest()
     assert seen == {
@@ -96,6 +97,18 @@ def test_replay_gives_each_page_as_of_each_run(tmp_path: Path) -> None:
         "run-2": {"MN0002": ("ok", first), "MN0003": ("ok", three)},
         "run-3": {"MN0002": ("ok", second), "MN0003": ("gone", three)},
     }
+
+
+def test_replay_follows_the_runs_order_and_sees_what_runs_not_listed_left(tmp_path: Path) -> None:
+    with RawStore(tmp_path / "raw", writable=True) as store:
+        first = store_body(store, 1, "<html>one</html>")  # an extract-only run: not a publish
+        second = store_body(store, 3, "<html>two</html>")
+        entries = store.db.fetch_log()
+    # Two publishes whose ids do not sort by time (started within one second): "run-9" ran
+    # before run-3 and after run-1.
+    starts = {"run-9": record(2).at, "run-3": record(3).at}
+    seen = [(run, pages[("en", "MN0002")].sha256) for run, pages in replay(entries, starts)]
+    assert seen == [("run-9", first), ("run-3", second)]
 
 
 def v2_store(raw: Path) -> None:
