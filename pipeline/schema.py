@@ -20,6 +20,8 @@ TEMPLATES = ("T1", "T2", "T3", "T4", "unknown")
 VALUE_STATUSES = ("known", "missing", "free_text", "unknown")
 INSTITUTION_ROLES = ("lead", "support", "involved")
 FINISH_REASONS = ("published", "partial", "refused", "failed", "interrupted")
+# The guards that can refuse a run (errors.GuardRefusal.guard), named in runs.refused_by.
+GUARDS = ("shrink", "empty", "drift", "crawl_delay")
 
 YEAR = pa.int16()
 RANK = pa.int8()  # scales have a handful of steps
@@ -398,6 +400,17 @@ RUNS = _table(
             "published, partial, refused, failed or interrupted.",
             required=True,
             vocabulary=FINISH_REASONS,
+        ),
+        column(
+            "refused_by",
+            pa.string(),
+            "The guard that refused the run (finish_reason refused); null otherwise.",
+            vocabulary=GUARDS,
+        ),
+        column(
+            "error",
+            pa.string(),
+            "Why the run failed or was refused, as printed; null when it published.",
         ),
         column("exit_code", pa.int8(), "Exit code of the run.", required=True),
         column("pipeline_version", pa.string(), "Package version.", required=True),
