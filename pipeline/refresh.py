@@ -110,6 +110,8 @@ def _run_row(
         "started_at": started,
         "finished_at": utc_now(),
         "finish_reason": report.finish_reason,
+        "refused_by": report.refused_by,
+        "error": report.error,
         "exit_code": report.exit_code,
         "pipeline_version": __version__,
         "parser_version": PARSER_VERSION,

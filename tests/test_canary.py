@@ -125,7 +125,11 @@ def test_a_label_renamed_just_over_the_margin_is_refused_and_named(
     )  # fmt: skip
     assert report["canary"]["status"] == "drift"
     runs = pq.read_table(config.processed_dir / "runs.parquet").to_pylist()
-    assert [r["exit_code"] for r in runs if r["run_id"] == report["run_id"]] == [EXIT_GUARD]
+    assert [
+        (r["exit_code"], r["finish_reason"], r["refused_by"])
+        for r in runs
+        if r["run_id"] == report["run_id"]
+    ] == [(EXIT_GUARD, "refused", "drift")]
     accepted = run_pipeline(replace(config, canary=CanaryConfig(accept=True)))
     assert (accepted.exit_code, accepted.report.canary["status"]) == (0, "accepted")
     assert data_hashes(config.processed_dir) != before

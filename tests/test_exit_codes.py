@@ -56,7 +56,8 @@ def test_a_refused_publish_exits_with_the_code_it_records(tmp_path: Path) -> Non
     assert code == EXIT_GUARD
     assert (row["finish_reason"], row["exit_code"]) == ("refused", code)
     assert (report["finish_reason"], report["exit_code"]) == ("refused", code)
-    assert report["refused_by"] == "empty"
+    assert report["refused_by"] == row["refused_by"] == "empty"
+    assert row["error"] == report["error"] and "empty" in row["error"]
 
 
 def test_a_config_error_inside_a_run_exits_with_the_code_it_records(tmp_path: Path) -> None:
@@ -69,8 +70,9 @@ def test_a_config_error_inside_a_run_exits_with_the_code_it_records(tmp_path: Pa
     )  # fmt: skip
     row, report = recorded(processed)
     assert code == EXIT_USAGE
-    assert (row["finish_reason"], row["exit_code"]) == ("failed", code)
+    assert (row["finish_reason"], row["exit_code"], row["refused_by"]) == ("failed", code, None)
     assert (report["finish_reason"], report["exit_code"]) == ("failed", code)
+    assert row["error"] == report["error"] and "seed" in row["error"]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pipeline.schema.columns import (
     FINISH_REASONS,
+    GUARDS,
     INSTITUTION_ROLES,
     POSITION,
     PROVENANCE,
@@ -84,6 +85,7 @@ __all__ = [
     "DATA_TABLES",
     "ENTITY_TABLES",
     "FINISH_REASONS",
+    "GUARDS",
     "HISTORY_TABLES",
     "INSTITUTIONS",
     "INSTITUTION_ROLES",

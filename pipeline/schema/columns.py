@@ -16,6 +16,8 @@ TEMPLATES = ("T1", "T2", "T3", "T4", "unknown")
 VALUE_STATUSES = ("known", "missing", "free_text", "unknown")
 INSTITUTION_ROLES = ("lead", "support", "involved")
 FINISH_REASONS = ("published", "partial", "refused", "failed", "interrupted")
+# The guards that can refuse a run (errors.GuardRefusal.guard), named in runs.refused_by.
+GUARDS = ("shrink", "empty", "drift", "crawl_delay")
 
 YEAR = pa.int16()
 RANK = pa.int8()  # scales have a handful of steps

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.schema.columns import FINISH_REASONS, TIMESTAMP, column, table
+from pipeline.schema.columns import FINISH_REASONS, GUARDS, TIMESTAMP, column, table
 
 RUNS = table(
     "runs",
@@ -19,6 +19,17 @@ RUNS = table(
             "published, partial, refused, failed or interrupted.",
             required=True,
             vocabulary=FINISH_REASONS,
+        ),
+        column(
+            "refused_by",
+            pa.string(),
+            "The guard that refused the run (finish_reason refused); null otherwise.",
+            vocabulary=GUARDS,
+        ),
+        column(
+            "error",
+            pa.string(),
+            "Why the run failed or was refused, as printed; null when it published.",
         ),
         column("exit_code", pa.int8(), "Exit code of the run.", required=True),
         column("pipeline_version", pa.string(), "Package version.", required=True),
