@@ -325,9 +325,14 @@ class StateDB:
         self, key: PageKey, record: FetchRecord, *, state: str, http_status: int | None,
         error: str | None,
     ) -> None:  # fmt: skip
-        """A page gone (404/410) or failed: the row keeps any earlier body and provenance."""
+        """A page gone (404/410) or failed: the row keeps any earlier body and provenance. A
+        page known gone whose check fails (a timeout, a 500) stays gone: the failure does not
+        bring its old body back into the tables (the error and the run are recorded)."""
         with self._conn:
-            if self._claim_row(key) is None:
+            previous = self._claim_row(key)
+            if previous is not None and previous.state == "gone" and state == "failed":
+                state = "gone"
+            if previous is None:
                 self._conn.execute(
                     "INSERT INTO pages (url, commitment_id, member_slug, language, state,"
                     " attempts) VALUES (?,?,?,?,?,0)",

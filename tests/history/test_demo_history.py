@@ -214,6 +214,12 @@ def test_a_night_without_change_adds_nothing_and_changes_no_data_file(nights: Ni
         "added": 2, "changed": 3, "removed": 1, "restored": 0,
     }  # fmt: skip
     assert summary["fields"]["description"] == {"count": 1, "first_ids": ["MN0002"]}
+    printed = nights.runs[1].report.render()
+    assert "changes since the last publish: 2 added, 3 changed, 1 removed" in printed
+    assert "    changed status: 1 (PAR0007)" in printed
+    # The last night's HTML report says what it changed: MN0056 restored.
+    page = (nights.processed / "run_report.html").read_text(encoding="utf-8")
+    assert "restored" in page and "MN0056" in page
 
 
 def test_diff_shows_the_changes_between_two_publishes(

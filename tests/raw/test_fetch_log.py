@@ -77,6 +77,20 @@ def test_only_changes_of_a_page_are_logged(tmp_path: Path) -> None:
         )
 
 
+def test_a_page_known_gone_whose_check_fails_stays_gone(tmp_path: Path) -> None:
+    with RawStore(tmp_path / "raw", writable=True) as store:
+        body = store_body(store, 1, "<html>one</html>")
+        store.db.record_page_outcome(KEY, record(2), state="gone", http_status=410, error=None)
+        store.db.record_page_outcome(
+            KEY, record(3), state="failed", http_status=None, error="timed out"
+        )
+        assert store.current_pages() == []  # the old body does not come back
+        page = store.db.page(URL)
+        assert page is not None
+        assert (page.state, page.last_error, page.check_run_id) == ("gone", "timed out", "run-3")
+        assert log_rows(store) == [("run-1", "ok", body, 200), ("run-2", "gone", body, 410)]
+
+
 def test_replay_gives_each_page_as_of_each_run(tmp_path: Path) -> None:
     other = PageKey(URL.replace("MN0002", "MN0003"), "MN0003", "mongolia", "en")
     with RawStore(tmp_path / "raw", writable=True) as store:
