@@ -193,42 +193,32 @@ def institutions_table(commitment_institutions: pa.Table) -> pa.Table:
 
 
 # -- each member's commitment list ---------------------------------------------------------
+_LIST_KEY = ["member_slug", "language", "source_commitment_id", "fetched_at"]
+
+
 def member_list_table(page_lists: pa.Table, previous: pa.Table | None) -> pa.Table:
     """Per member and language, the list of the most recently fetched page that shows one:
     this run's parsed pages' lists (``page_member_lists``) against the previous publish's
-    ``member_commitment_list``."""
-    candidates: dict[tuple[str, str], tuple[tuple[object, ...], list[Row]]] = {}
-
-    def offer(key: tuple[str, str], rank: tuple[object, ...], rows: list[Row]) -> None:
-        if key not in candidates or candidates[key][0] < rank:
-            candidates[key] = (rank, rows)
-
-    if previous is not None:
-        for (slug, language), rows in _grouped(previous, ("member_slug", "language")).items():
-            first = rows[0]
-            rank = (first["fetched_at"], first["source_commitment_id"], False)
-            offer((slug, language), rank, rows)
+    ``member_commitment_list``. The choice is made on the distinct sources (one per page), the
+    rows are taken in Arrow: a full parse hands over about forty rows per page."""
     renamed = page_lists.rename_columns(
         ["source_commitment_id" if n == "commitment_id" else n for n in page_lists.column_names]
     )
-    for (_cid,), rows in _grouped(renamed, ("source_commitment_id",)).items():
-        first = rows[0]
-        key = (str(first["member_slug"]), str(first["language"]))
-        offer(key, (first["fetched_at"], first["source_commitment_id"], True), rows)
-    names = MEMBER_LIST.schema.names
-    chosen = [
-        {name: row[name] for name in names}
-        for _key, (_rank, rows) in sorted(candidates.items())
-        for row in rows
-    ]
-    return build_table(MEMBER_LIST, chosen)
-
-
-def _grouped(table: pa.Table, by: tuple[str, ...]) -> dict[tuple[str, ...], list[Row]]:
-    groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
-    for row in table.to_pylist():
-        groups[tuple(str(row[name]) for name in by)].append(row)
-    return groups
+    sources = [(renamed, True)] + ([(previous, False)] if previous is not None else [])
+    best: dict[tuple[str, str], tuple[object, str, bool]] = {}
+    for table, new in sources:
+        distinct = table.select(_LIST_KEY).group_by(_LIST_KEY).aggregate([])
+        for row in distinct.to_pylist():
+            key = (str(row["member_slug"]), str(row["language"]))
+            rank = (row["fetched_at"], str(row["source_commitment_id"]), new)
+            if key not in best or best[key] < rank:
+                best[key] = rank
+    parts = []
+    for table, new in sources:
+        chosen = sorted({cid for _at, cid, is_new in best.values() if is_new == new})
+        rows = table.filter(pc.is_in(table["source_commitment_id"], pa.array(chosen, pa.string())))
+        parts.append(rows.select(MEMBER_LIST.schema.names).cast(MEMBER_LIST.schema))
+    return pa.concat_tables([build_table(MEMBER_LIST, []), *parts])
 
 
 def entity_tables(
