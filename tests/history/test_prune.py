@@ -68,6 +68,14 @@ def test_prune_removes_the_bodies_no_publish_or_version_needs(
     for name in ("commitment_changes.parquet", "commitment_history.parquet"):
         assert (out / name).read_bytes() == (processed / name).read_bytes(), name
 
+    # Without --output: a new publish of the same tables, recorded like any run.
+    before = {p.name: p.read_bytes() for p in (processed / "current").glob("*.parquet")}
+    assert main(["rebuild-history", *args, "--workers", "1"]) == 0
+    after = {p.name: p.read_bytes() for p in (processed / "current").glob("*.parquet")}
+    assert after == before and (processed / "current").resolve().name not in runs
+    assert main(["diff", "--processed-dir", str(processed)]) == 0
+    assert ": nothing" in capsys.readouterr().out
+
 
 def test_prune_needs_a_publish_to_know_what_is_needed(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
