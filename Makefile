@@ -26,11 +26,11 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 format: $(STAMP)
-	$(PY) -m ruff format pipeline demosite tests bench fuzz
+	$(PY) -m ruff format pipeline demosite tests bench fuzz examples
 
 lint: $(STAMP)
-	$(PY) -m ruff format --check pipeline demosite tests bench fuzz
-	$(PY) -m ruff check pipeline demosite tests bench fuzz
+	$(PY) -m ruff format --check pipeline demosite tests bench fuzz examples
+	$(PY) -m ruff check pipeline demosite tests bench fuzz examples
 
 typecheck: $(STAMP)
 	$(PY) -m mypy pipeline fuzz

@@ -8,7 +8,10 @@ from pathlib import Path
 
 from bench.machine import describe
 
-SECTIONS = ("bench_transform", "bench_extract", "bench_links", "bench_throttle", "bench_refresh")
+SECTIONS = (
+    "bench_transform", "bench_extract", "bench_links", "bench_throttle", "bench_refresh",
+    "bench_disk",
+)  # fmt: skip
 OUT = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
 

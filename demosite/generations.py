@@ -8,7 +8,8 @@ changes between two nights.
 
 A change is any object with ``apply(pages, rng) -> pages``. Here: a deploy that touches every
 page's markup (``NewBuild``), a label renamed on a share of the pages that show it
-(``RenameLabel``). Content edits, removed and added pages fit the same shape.
+(``RenameLabel``), a page shown with new content or added (``Rewrite``), a page removed so
+that it answers 404 (``Remove``).
 """
 
 from __future__ import annotations
@@ -82,6 +83,36 @@ class RenameLabel:
 
     def _shows(self, page: DemoPage) -> bool:
         return re.search(r">\s*" + re.escape(self.label) + r"\s*:?\s*<", page.html) is not None
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A page that shows ``page`` from this generation on: its content edited (a new
+    description, a new IRM report, a status), or a page added when no page has its ID."""
+
+    page: DemoPage
+
+    def apply(self, pages: list[DemoPage], rng: random.Random) -> list[DemoPage]:
+        key = (self.page.language, self.page.commitment_id)
+        kept = [p for p in pages if (p.language, p.commitment_id) != key]
+        return (
+            [*kept, self.page]
+            if len(kept) == len(pages)
+            else [self.page if (p.language, p.commitment_id) == key else p for p in pages]
+        )
+
+
+@dataclass(frozen=True)
+class Remove:
+    """A page taken off the site: its address answers 404 and no list names it."""
+
+    commitment_id: str
+    language: str = "en"
+
+    def apply(self, pages: list[DemoPage], rng: random.Random) -> list[DemoPage]:
+        return [
+            p for p in pages if (p.language, p.commitment_id) != (self.language, self.commitment_id)
+        ]
 
 
 def _after_head(html: str, text: str) -> str:

@@ -33,6 +33,7 @@ from pipeline.exit_codes import (
 )
 from pipeline.extract import FetchSummary, run_extract
 from pipeline.extract.crawl import UNEXPECTED
+from pipeline.history.update import Publish
 from pipeline.load import (
     Settled,
     complete_last_report,
@@ -41,6 +42,7 @@ from pipeline.load import (
     record_unpublished_run,
     settle_pages,
 )
+from pipeline.load.assemble import assemble
 from pipeline.load.settle import INVALID
 from pipeline.logs import log_context
 from pipeline.progress import StageProgress
@@ -289,7 +291,9 @@ def run_pipeline(
                 previous = _previous_publish(config)
                 result = _transform_stage(config, report, previous)
                 settled = _settle_stage(result, previous, started, report)
-                before_publishing(config, report, result, settled, previous, reference)
+                with _timed(report, "history"):
+                    assembled = assemble(settled.tables, previous, Publish(report.run_id, started))
+                before_publishing(config, report, result, assembled, previous, reference)
             partial = bool(report.failures)
             report.finish_reason = "partial" if partial else "published"
             report.exit_code = exit_code_of_finish(report.finish_reason)
@@ -297,7 +301,7 @@ def run_pipeline(
             report.stages["resources"] = _peak_rss()  # sealed in the run folder as of now
             with _timed(report, "load"), _progress(config, "load", "table") as progress:
                 published = publish(
-                    settled.tables,
+                    assembled.tables,
                     _run_row(report, started, fetch, result, settled),
                     report.as_dict(),
                     config.load,

@@ -10,11 +10,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.history.summary import render_summary
 from pipeline.transform import SeenUnknown
 
 _EXAMPLES = 3  # example URLs kept per unknown item: enough to find it, short enough to read
 _SHOWN = 10  # items of a list printed at the end of a run; the JSON report keeps them all
-_FIRST_IDS = 20  # IDs listed per kind of change; the counts say how many in all
 HTML_REPORT = "run_report.html"
 
 
@@ -26,15 +26,25 @@ def _from_tables(tables: Mapping[str, pa.Table]) -> Iterable[SeenUnknown]:
             yield SeenUnknown("label", None, row["label"], row["source_url"])
         else:
             yield SeenUnknown("value", row["field"], row["value"], row["source_url"])
+    # Child rows carry no provenance: their page is their commitment's.
+    commitments = tables["commitments"]
+    pages = dict(
+        zip(
+            commitments["commitment_id"].to_pylist(),
+            commitments["source_url"].to_pylist(),
+            strict=True,
+        )
+    )
     areas = tables["commitment_policy_areas"]
-    for row in (
-        areas.filter(pc.invert(areas["known"])).select(["policy_area", "source_url"]).to_pylist()
-    ):
-        yield SeenUnknown("policy_area", "policy_areas", row["policy_area"], row["source_url"])
+    unknown_areas = areas.filter(pc.invert(areas["known"]))
+    for row in unknown_areas.select(["policy_area", "commitment_id"]).to_pylist():
+        url = pages.get(row["commitment_id"], row["commitment_id"])
+        yield SeenUnknown("policy_area", "policy_areas", row["policy_area"], url)
     reports = tables["commitment_irm_reports"]
     untyped = reports.filter(pc.is_null(reports["report_type"]))
-    for row in untyped.select(["title", "source_url"]).to_pylist():
-        yield SeenUnknown("irm_report_type", "irm_reports", row["title"], row["source_url"])
+    for row in untyped.select(["title", "commitment_id"]).to_pylist():
+        url = pages.get(row["commitment_id"], row["commitment_id"])
+        yield SeenUnknown("irm_report_type", "irm_reports", row["title"], url)
 
 
 def field_coverage(commitments: pa.Table) -> dict[str, float]:
@@ -72,34 +82,6 @@ def summarize_unknowns(
         }
         for (kind, fld, text), n in ordered
     ]
-
-
-def changes_since(
-    previous: Mapping[str, pa.Table] | None, tables: Mapping[str, pa.Table]
-) -> dict[str, object]:
-    """Commitments added, removed and re-parsed (new content or parser) since the publish."""
-    new = tables["commitments"]
-    old = previous["commitments"] if previous is not None else None
-    new_ids = set(new["commitment_id"].to_pylist())
-    old_ids = set(old["commitment_id"].to_pylist()) if old is not None else set()
-    old_keys = set()
-    if old is not None:
-        old_keys = set(zip(*(old[c].to_pylist() for c in _CONTENT_KEY), strict=True))
-    new_keys = zip(*(new[c].to_pylist() for c in _CONTENT_KEY), strict=True)
-    reparsed = {row[0] for row in new_keys if row[0] in old_ids and row not in old_keys}
-    kinds = {
-        "added": sorted(new_ids - old_ids),
-        "removed": sorted(old_ids - new_ids),
-        "reparsed": sorted(reparsed),
-    }
-    return {
-        "counts": {kind: len(ids) for kind, ids in kinds.items()},
-        "first_ids": {kind: ids[:_FIRST_IDS] for kind, ids in kinds.items()},
-    }
-
-
-# A row is the same content as a published one when all of these match.
-_CONTENT_KEY = ("commitment_id", "source_url", "content_sha256", "parser_version")
 
 
 @dataclass
@@ -199,6 +181,8 @@ class RunReport:
                 f"    {u['kind']} {u['field'] or ''} {u['text']!r} on {u['pages']} page(s)"
                 for u in self.unknowns[:_SHOWN]
             ]
+        if self.changes is not None:
+            lines += render_summary(self.changes)
         lines += self._checks()
         if processed_dir is not None:
             lines += self._where(processed_dir)

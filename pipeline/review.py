@@ -12,8 +12,9 @@ import pyarrow as pa
 from pipeline.canary import judge, unknowns_of_publish
 from pipeline.config import Config
 from pipeline.errors import DriftDetected, PipelineError
+from pipeline.history.summary import summarize
 from pipeline.htmlreport import render_html
-from pipeline.load import Settled
+from pipeline.load.assemble import Assembled
 from pipeline.load.previous import (
     kept_reports,
     published_report,
@@ -22,7 +23,7 @@ from pipeline.load.previous import (
 )
 from pipeline.logs import log_context
 from pipeline.reconcile import Reference, reconcile
-from pipeline.report import RunReport, changes_since
+from pipeline.report import RunReport
 from pipeline.transform import TransformResult
 
 log = logging.getLogger(__name__)
@@ -44,16 +45,17 @@ def before_publishing(
     config: Config,
     report: RunReport,
     result: TransformResult,
-    settled: Settled,
+    assembled: Assembled,
     previous: Mapping[str, pa.Table] | None,
     reference: Reference | None,
 ) -> None:
     """What the run report says about the result before it is published: changes since the
-    publish and reconciliation with OGP's list (of the tables to publish), and the drift
-    canary (of what the parser made of this run's pages), which may refuse."""
-    report.changes = changes_since(previous, settled.tables)
+    publish (the rows it adds to commitment_changes) and reconciliation with OGP's list (of
+    the tables to publish), and the drift canary (of what the parser made of this run's
+    pages), which may refuse."""
+    report.changes = summarize(assembled.new_changes)
     if reference is not None:
-        report.reconciliation = reconcile(reference, settled.tables).as_dict()
+        report.reconciliation = reconcile(reference, assembled.tables).as_dict()
     seen = unknowns_of_publish(previous, published_report(config.processed_dir))
     verdict = judge(result.tables, previous, result.parse_unknowns, seen, config.canary)
     report.canary = verdict.as_dict()

@@ -134,7 +134,7 @@ def test_the_page_of_a_published_run_matches_its_json_report(
     assert len(page.cells) > 50  # the check above looked at the whole page
     paths = {path for path, _, _ in page.cells}
     assert {"stages/extract/fetched", "stages/transform/pages_parsed", "durations_s/load",
-            "canary/status", "reconciliation/counts/not_scraped", "changes/counts/reparsed",
+            "canary/status", "reconciliation/counts/not_scraped", "changes/counts/added",
             "failures", "exit_code"} <= paths  # fmt: skip
     assert failing in page.links
     coverage = report["stages"]["coverage"]

@@ -33,6 +33,8 @@ def commitment_row(**values: object) -> dict[str, object]:
     required = {
         "commitment_id": "MN0002",
         "title": "Open budget",
+        "member_name_shown": False,
+        "member_slug": "mongolia",
         "language": "en",
         "url": "https://www.opengovpartnership.org/members/mongolia/commitments/MN0002/",
         "template": "T1",

@@ -92,7 +92,7 @@ def run_parse(settings: Settings) -> int:
     from pipeline.transform import parse_page
 
     files = _html_files(list(settings["paths"]))  # type: ignore[call-overload]
-    url, fmt = settings["url"], str(settings["format"])
+    url, fmt = settings["url"], str(settings["format"] or "json")
     if url and len(files) > 1:
         raise ConfigError("--url names the address of one page; give a single file")
     failures = 0

@@ -34,6 +34,9 @@ _HELP = {
     "refresh": "extract, transform and load",
     "rebuild-state": "rebuild raw/state.sqlite from the stored bodies (if damaged or lost)",
     "data-dictionary": "print docs/DATA.md generated from the schema",
+    "diff": "print the changes between two publishes (default: the last two)",
+    "rebuild-history": "recompute commitment_changes and commitment_history from raw/",
+    "prune": "remove stored bodies no kept publish or history version needs",
 }
 
 
@@ -101,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
         )
         if command == "parse":
             child.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
+        if command == "diff":
+            child.add_argument("runs", nargs="*", metavar="RUN", help="RUN_A [RUN_B]")
         _add_options(child, options_for(command))
     return parser
 

@@ -41,6 +41,14 @@ def _command(name: str) -> Callable[[Settings], int]:
         from pipeline.cli.commands import run_rebuild_state
 
         return run_rebuild_state
+    if name in ("diff", "rebuild-history", "prune"):
+        from pipeline.cli import history
+
+        return {
+            "diff": history.run_diff,
+            "rebuild-history": history.run_rebuild_history,
+            "prune": history.run_prune,
+        }[name]
     if name == "data-dictionary":
         from pipeline.cli.commands import run_data_dictionary
 
@@ -63,11 +71,14 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     """Run one command; ``environ`` defaults to the process environment."""
     args = vars(build_parser().parse_args(argv))
     command, paths = args.pop("command"), args.pop("paths", None)
+    runs = args.pop("runs", None)
     logs.configure()  # until the options are resolved: text on stderr
     try:
         settings = resolve(command, args, os.environ if environ is None else environ)
         if paths is not None:
             settings.values["paths"] = paths
+        if runs is not None:
+            settings.values["runs"] = tuple(runs)
         _configure_logging(settings)
         return _command(command)(settings)
     except PipelineError as exc:

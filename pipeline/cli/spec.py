@@ -26,12 +26,18 @@ ENV_PREFIX = "OGP_PIPELINE_"
 # workers (pipeline/transform/faults.py), read by the workers themselves.
 NOT_OPTIONS = frozenset({"OGP_PIPELINE_TEST_FAULTS"})
 
-COMMANDS = ("parse", "extract", "transform", "refresh", "rebuild-state", "data-dictionary")
+COMMANDS = (
+    "parse", "extract", "transform", "refresh", "rebuild-state", "data-dictionary", "diff",
+    "rebuild-history", "prune",
+)  # fmt: skip
 EVERY = frozenset(COMMANDS)
 FETCHING = frozenset({"extract", "refresh"})
 READING_RAW = frozenset({"extract", "transform", "refresh"})
 REBUILDING = frozenset({"rebuild-state"})
 PUBLISHING = frozenset({"transform", "refresh"})
+# Commands that read what processed/ holds, or raw/ and processed/ together.
+HISTORY = frozenset({"diff", "rebuild-history", "prune"})
+REPLAYING = frozenset({"rebuild-history", "prune"})
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 VALUE, LIST, SWITCH = "value", "list", "switch"
@@ -122,22 +128,24 @@ OPTIONS: tuple[Option, ...] = (
            group="extract"),
     Option("probe", "probe IDs past the highest known one", FETCHING, True, kind=SWITCH,
            group="extract"),
-    Option("dry-run", "discover and report what a run would fetch (new pages, changed, "
-           "skipped, gone); request no commitment page, write nothing, publish nothing",
-           FETCHING, False, kind=SWITCH, group="extract"),
+    Option("dry-run", "extract, refresh: discover and report what a run would fetch (new "
+           "pages, changed, skipped, gone); request no commitment page, write nothing, publish "
+           "nothing. prune: say what would be removed, remove nothing",
+           FETCHING | {"prune"}, False, kind=SWITCH, group="extract"),
     Option("progress", "progress bar (--progress) or periodic log lines (--no-progress)",
            READING_RAW, None, kind=SWITCH, group="progress",
            shown_default="a bar on a terminal, log lines otherwise"),
     # -- folders and parsing -------------------------------------------------------------------
-    Option("raw-dir", "cache and record of fetched pages", READING_RAW | REBUILDING, Path("raw"),
+    Option("raw-dir", "cache and record of fetched pages", READING_RAW | REBUILDING | REPLAYING,
+           Path("raw"), convert=Path, group="folders", metavar="DIR"),
+    Option("processed-dir", "published tables", PUBLISHING | HISTORY, Path("processed"),
            convert=Path, group="folders", metavar="DIR"),
-    Option("processed-dir", "published tables", PUBLISHING, Path("processed"), convert=Path,
-           group="folders", metavar="DIR"),
-    Option("workers", "transform processes", PUBLISHING, convert=int, group="transform",
-           shown_default=f"all cores ({default_workers()} here)", metavar="N"),
+    Option("workers", "transform processes", PUBLISHING | {"rebuild-history"}, convert=int,
+           group="transform", shown_default=f"all cores ({default_workers()} here)",
+           metavar="N"),
     Option("page-time-limit", "stop parsing a page after this many seconds and record it as "
-           "failed", PUBLISHING, TransformConfig.page_time_limit_s, convert=float,
-           group="transform", metavar="SECONDS"),
+           "failed", PUBLISHING | {"rebuild-history"}, TransformConfig.page_time_limit_s,
+           convert=float, group="transform", metavar="SECONDS"),
     # -- guards before publishing --------------------------------------------------------------
     Option("max-shrink", "largest share of commitments a run may lose", PUBLISHING,
            LoadConfig.max_shrink_ratio, convert=float, group="guards", metavar="SHARE"),
@@ -157,7 +165,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("reference", "CSV export of OGP's commitments spreadsheet to reconcile with",
            PUBLISHING, convert=Path, group="report", metavar="FILE"),
     # -- single-purpose subcommands ------------------------------------------------------------
-    Option("format", "output format", frozenset({"parse"}), "json", choices=("json", "table")),
+    Option("format", "output format: json, or table (parse) / text (diff)",
+           frozenset({"parse", "diff"}), choices=("json", "table", "text"),
+           shown_default="json for parse, text for diff"),
+    Option("output", "write the rebuilt tables (Parquet and CSV) to this folder instead of "
+           "publishing them", frozenset({"rebuild-history"}), convert=Path, metavar="DIR",
+           shown_default="publish them"),
     Option("url", "URL the page was served at (one file)", frozenset({"parse"}), metavar="URL"),
     Option("check", "exit 8 when this file differs from the generated dictionary",
            frozenset({"data-dictionary"}), convert=Path, metavar="FILE"),

@@ -222,7 +222,17 @@ def _changes(report: Mapping[str, object]) -> str:
         f"<td>{examples(first.get(kind))}</td></tr>"
         for kind, n in counts.items()
     ]
-    return table(["change since the last publish", "commitments", "first ones"], rows)
+    fields = changes.get("fields")
+    fields = fields if isinstance(fields, Mapping) else {}
+    field_rows = [
+        f"<tr><td>{escape(str(name))}</td>{value_cell(f'changes/fields/{name}/count', f['count'])}"
+        f"<td>{examples(f.get('first_ids'))}</td></tr>"
+        for name, f in fields.items()
+        if isinstance(f, Mapping)
+    ]
+    return table(["change since the last publish", "commitments", "first ones"], rows) + (
+        table(["field changed", "commitments", "first ones"], field_rows) if field_rows else ""
+    )
 
 
 def _unknowns(report: Mapping[str, object]) -> str:

@@ -20,6 +20,7 @@ from pipeline.load.prose import (
     TEMPLATES,
     VALIDATION,
 )
+from pipeline.load.prose_model import ENTITIES, HISTORY, VERSIONS
 from pipeline.records import MISSING_EXTRA
 from pipeline.schema import ALL_TABLES, TableSpec
 from pipeline.schema import PROVENANCE as PROVENANCE_FIELDS
@@ -36,11 +37,14 @@ def render_data_dictionary() -> str:
         INTRO,
         LAYOUT,
         READING,
+        VERSIONS,
         _types_section(),
         PROVENANCE + "\n" + _columns_table(PROVENANCE_FIELDS),
         VALIDATION,
         _missing_section(),
         TEMPLATES,
+        ENTITIES,
+        HISTORY,
         "## Tables",
         *(_table_section(spec) for spec in ALL_TABLES),
     ]

@@ -22,7 +22,7 @@ import pyarrow as pa
 from pipeline.config import LIVE_SITE
 from pipeline.load.field_metadata import description, is_ordered, rank_scale, vocabulary
 from pipeline.load.write import FileInfo
-from pipeline.schema import DATA_TABLES, TableSpec
+from pipeline.schema import DATA_TABLES, SCHEMA_VERSION, TableSpec
 from pipeline.tables import is_string_list
 
 FORMATS = ("parquet", "csv")
@@ -75,6 +75,9 @@ def render_datapackage(files: Mapping[str, FileInfo]) -> bytes:
             "Commitment pages of the Open Government Partnership website as typed tables. "
             "See DATA.md for every column, the CSV conventions and the folder layout."
         ),
+        # The version of the tables' layout (also in each Parquet file's schema metadata):
+        # CHANGELOG.md says what a reader must do about each change.
+        "schema_version": SCHEMA_VERSION,
         "sources": SOURCES,
         "licenses": LICENSES,
         "resources": [

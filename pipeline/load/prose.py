@@ -8,7 +8,7 @@ from pipeline.config import LoadConfig
 INTRO = """\
 # Data dictionary
 
-Generated from `pipeline/schema.py` and the vocabularies in `pipeline/vocabulary.toml` by
+Generated from `pipeline/schema/` and the vocabularies in `pipeline/vocabulary.toml` by
 `python -m pipeline data-dictionary > docs/DATA.md`. Do not edit it by hand: a test fails when
 it differs from what the schema says.
 
@@ -118,9 +118,13 @@ defined once, in `pipeline/vocabulary.toml`.
 PROVENANCE = """\
 ## Provenance and stale rows
 
-Every row of a data table ends with the columns below. A refresh carries the rows of unchanged
-pages over from the previous publish with their provenance: `run_id` and `fetched_at` name the
-fetch that produced the content, not the last run that published it. The `runs` table has one
+Every row of `commitments`, `page_fields`, `member_commitment_list` and `commitment_history`
+ends with the columns below; the child tables (`commitment_policy_areas`,
+`commitment_ogp_values`, `commitment_institutions`, `commitment_irm_reports`) carry the
+commitment key and a position instead: their provenance is their commitment's. A refresh
+carries the rows of unchanged pages over from the previous publish with their provenance:
+`run_id` and `fetched_at` name the fetch that produced the content, not the last run that
+published it. The `runs` table has one
 row per run (published or not); join on `run_id`.
 
 A bad night loses nothing: a page that could not be fetched, parsed, or whose new rows broke
@@ -155,6 +159,11 @@ rows are published instead, marked stale) and reported, and the run exits 3:
 
 Rules about tables; breaking one refuses the whole publish (exit code 4):
 
+- Every foreign key holds (a row whose key is null references nothing): the child tables and
+  `page_fields` to `commitments`; `commitments` to `members` and `action_plans`;
+  `commitment_institutions` to `institutions`; `action_plans`, `institutions`,
+  `member_commitment_list`, `commitment_changes` and `commitment_history` to `members` (the
+  history keeps removed commitments, so it does not reference `commitments`).
 - Column names, order, types and nullability equal the schema's.
 - A commitment ID is not claimed by two pages (the page whose URL names the ID is kept and the
   other reported, before this check).

@@ -39,7 +39,6 @@ from pipeline.load.write import (
     FileInfo,
     TableFiles,
     read_back,
-    read_parquet,
     sorted_table,
     write_file,
     write_table_files,
@@ -179,18 +178,6 @@ def complete_last_report(processed_dir: Path, report: Mapping[str, object]) -> N
     report as it was when the folder was sealed. Raises DiskFull or ProcessedNotWritable."""
     with layout.writing(processed_dir), layout.publish_lock(processed_dir):
         layout.write_atomically(processed_dir / layout.LAST_REPORT, _report_json(report))
-
-
-def read_published(processed_dir: Path) -> dict[str, pa.Table] | None:
-    """The current publish's data tables, all from the same run folder; None when nothing
-    was published yet. Raises ProcessedCorrupt when they cannot be read as this schema."""
-    run_dir = layout.current_run_dir(processed_dir)
-    if run_dir is None:
-        return None
-    try:
-        return {s.name: read_parquet(s, run_dir / f"{s.name}.parquet") for s in DATA_TABLES}
-    except (OSError, pa.ArrowInvalid, ValidationFailed) as exc:
-        raise ProcessedCorrupt(f"cannot read the publish in {run_dir}: {exc}") from exc
 
 
 def refuse_shrink(count: int, previous: int | None, config: LoadConfig) -> None:

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.load.validate import page_problems
-from pipeline.schema import COMMITMENTS, DATA_TABLES, TIMESTAMP
+from pipeline.schema import COMMITMENTS, PAGE_TABLES, TIMESTAMP
 
 FETCH_FAILED = "fetch failed: "
 NOT_PARSED = "not parsed: "
@@ -103,9 +103,7 @@ def _carry_over(
         return tables, set()
     ids = pa.array(sorted(have), pa.string())
     combined = dict(tables)
-    for spec in DATA_TABLES:
-        if "commitment_id" not in spec.schema.names:
-            continue
+    for spec in PAGE_TABLES:
         rows = previous[spec.name].select(spec.schema.names).cast(spec.schema)
         rows = rows.filter(pc.is_in(rows.column("commitment_id"), value_set=ids))
         combined[spec.name] = pa.concat_tables([tables[spec.name], rows])

@@ -11,6 +11,7 @@ break it: ``page_problems`` lists them, so that the load stage can publish every
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -171,7 +172,13 @@ def _foreign_keys(spec: TableSpec, tables: Mapping[str, pa.Table]) -> Iterator[B
             continue
         parent = tables[parent_name].select(list(parent_columns))
         keys = list(dict.fromkeys((*spec.primary_key, *columns)))
-        dangling = _numbered(child, keys).join(
+        numbered = _numbered(child, keys)
+        # A row whose key columns are all null references nothing (commitments without a plan).
+        valid = [pc.is_valid(child.column(name)) for name in columns]
+        referencing = functools.reduce(pc.or_, valid)
+        if not pc.all(referencing).as_py():
+            numbered = numbered.filter(referencing)
+        dangling = numbered.join(
             parent, keys=list(columns), right_keys=list(parent_columns), join_type="left anti"
         )
         if dangling.num_rows:

@@ -20,6 +20,12 @@ History:
    it); validators with non-ASCII characters dropped, since their bytes were not kept exactly
    (the page is fetched unconditionally once); body files carry a metadata frame (older bodies
    simply lack it: nothing to migrate).
+3. ``fetch_log``: one row each time a commitment page's state, body, Content-Type or URL
+   changes (a new body, a 404/410, a failure, a recovery), in the run it happened; the body a
+   page had in any run is that of its latest row up to that run (see ``pipeline.raw.fetchlog``).
+   The step seeds it from ``pages``: the stored body in the run that first fetched it, then
+   the failure or the 404/410 in the run that last checked the page. Older bodies of a page are
+   on disk but not in the log (their metadata frames name them; see ``rebuild-state``).
 """
 
 from __future__ import annotations
@@ -37,7 +43,19 @@ from pipeline.raw.failures import database_access
 
 log = logging.getLogger("pipeline.raw")
 
-SCHEMA_VERSION = 2
+# The fetch log (schema 3): the table and its index, created here so that the migration step
+# and a new store (``state_schema``) create exactly the same thing.
+FETCH_LOG_DDL = """
+CREATE TABLE fetch_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, at TEXT NOT NULL,
+    url TEXT NOT NULL, commitment_id TEXT NOT NULL, member_slug TEXT NOT NULL,
+    language TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('ok', 'gone', 'failed')),
+    http_status INTEGER, sha256 TEXT, fetched_url TEXT, fetched_at TEXT, fetch_run_id TEXT,
+    content_type TEXT, error TEXT);
+CREATE INDEX fetch_log_page ON fetch_log (language, commitment_id, seq);
+"""
+
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -88,9 +106,34 @@ def _ascii(value: str | None) -> bool:
     return value is None or value.isascii()
 
 
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    # One statement at a time: executescript would commit the migration's transaction.
+    for statement in FETCH_LOG_DDL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    columns = "url, commitment_id, member_slug, language"
+    # The body each page has, from the run that first fetched it (every page with a body).
+    conn.execute(
+        f"INSERT INTO fetch_log (run_id, at, {columns}, state, http_status, sha256,"
+        " fetched_url, fetched_at, fetch_run_id, content_type, error)"
+        f" SELECT fetch_run_id, fetched_at, {columns}, 'ok', 200, sha256, fetched_url,"
+        " fetched_at, fetch_run_id, content_type, NULL FROM pages"
+        " WHERE sha256 IS NOT NULL AND fetch_run_id IS NOT NULL ORDER BY fetched_at, url"
+    )
+    # Then a page's 404/410 or failure, in the run that last checked it.
+    conn.execute(
+        f"INSERT INTO fetch_log (run_id, at, {columns}, state, http_status, sha256,"
+        " fetched_url, fetched_at, fetch_run_id, content_type, error)"
+        f" SELECT check_run_id, COALESCE(checked_at, fetched_at, ''), {columns}, state,"
+        " http_status, sha256, fetched_url, fetched_at, fetch_run_id, content_type, last_error"
+        " FROM pages WHERE state != 'ok' AND check_run_id IS NOT NULL ORDER BY url"
+    )
+
+
 # Keyed by the version a step starts from.
 MIGRATIONS: dict[int, Migration] = {
     1: Migration(2, "content type column, discoveries as JSON, exact validators", _v1_to_v2),
+    2: Migration(3, "fetch log of every page's bodies and 404/410 outcomes", _v2_to_v3),
 }
 
 

@@ -5,8 +5,11 @@ Every body file is read and verified (a damaged one is moved aside). A body's me
 says which commitment page it was stored for, when, and with which Content-Type and
 validators; a body written before metadata frames existed is attributed by its
 ``<link rel="canonical">``, when it has one. For each commitment the newest body becomes the
-page's row ("ok", as last seen). Robots.txt, sitemaps and member pages are not restored: the
-next run fetches them again. The damaged database is moved aside first, never deleted.
+page's row ("ok", as last seen); its bodies are recorded oldest first, so that the fetch log
+(schema 3) holds every version of the page the bodies keep, in the run that fetched it (the
+404/410 outcomes and failures it held are lost with the database). Robots.txt, sitemaps and
+member pages are not restored: the next run fetches them again. The damaged database is
+moved aside first, never deleted.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ def rebuild_state(raw_dir: Path, base_url: str) -> RebuildReport:
     report.moved_aside = _move_aside(path)
     bodies = BodyFiles(raw_dir / "bodies")
     bodies.prepare_for_writing()
-    newest: dict[tuple[str, str], _Candidate] = {}
+    versions: dict[tuple[str, str], list[_Candidate]] = {}
     stored: list[BodyRef] = []
     for file in bodies.files():
         report.body_files += 1
@@ -86,20 +89,19 @@ def rebuild_state(raw_dir: Path, base_url: str) -> RebuildReport:
             report.other_bodies += meta is not None
             continue
         slot = (candidate.key.language, candidate.key.commitment_id)
-        if slot in newest:
-            report.other_bodies += 1
-            if newest[slot].when >= candidate.when:
-                continue
-        newest[slot] = candidate
+        report.other_bodies += slot in versions
+        versions.setdefault(slot, []).append(candidate)
     db = StateDB(create(path), path)
     try:
         for ref in stored:
             db.record_body(ref, utc_now())
-        for candidate in newest.values():
-            _restore(db, candidate)
+        for kept in versions.values():
+            # Oldest first (the newest is the page's row); a tie goes to the body's name.
+            for candidate in sorted(kept, key=lambda c: (c.when, c.body.sha256)):
+                _restore(db, candidate)
     finally:
         db.close()
-    report.pages = len(newest)
+    report.pages = len(versions)
     return report
 
 

@@ -25,6 +25,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from pipeline.raw.bodies import BodyRef
 from pipeline.raw.failures import database_access
+from pipeline.raw.fetchlog import LoggedPage, log_change, read_log
 from pipeline.raw.state_schema import connect
 
 # Every column of a PageState, as selected: pages joined with the size of its stored body.
@@ -176,6 +177,29 @@ class StateDB:
         return [_page(r) for r in self._conn.execute(query)]
 
     @_guarded
+    def referenced_bodies(self) -> set[str]:
+        """The bodies the state points at: each page's and each document's latest."""
+        rows = self._conn.execute(
+            "SELECT sha256 FROM pages WHERE sha256 IS NOT NULL"
+            " UNION SELECT sha256 FROM documents WHERE sha256 IS NOT NULL"
+        )
+        return {str(row[0]) for row in rows}
+
+    @_guarded
+    def forget_bodies(self, shas: list[str]) -> None:
+        """Drop the rows of bodies about to be deleted (their sizes and discoveries), in one
+        transaction; the fetch log keeps naming them (that body is no longer stored)."""
+        with self._conn:
+            for sha in shas:
+                self._conn.execute("DELETE FROM bodies WHERE sha256 = ?", (sha,))
+                self._conn.execute("DELETE FROM discoveries WHERE sha256 = ?", (sha,))
+
+    @_guarded
+    def fetch_log(self) -> list[LoggedPage]:
+        """The fetch log (see ``pipeline.raw.fetchlog``), in the order written."""
+        return read_log(self._conn)
+
+    @_guarded
     def body_size(self, sha256: str) -> int | None:
         row = self._conn.execute("SELECT size FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
         return int(row["size"]) if row else None
@@ -265,6 +289,7 @@ class StateDB:
                 " :checked_at, :check_run_id, :attempts, NULL, :content_type)",
                 row,
             )
+            log_change(self._conn, key.url, record.run_id, record.at)
         return not same
 
     @_guarded
@@ -293,15 +318,21 @@ class StateDB:
                 (record.etag, record.last_modified, record.at.isoformat(), record.run_id,
                  record.attempts, url),
             )  # fmt: skip
+            log_change(self._conn, url, record.run_id, record.at)
 
     @_guarded
     def record_page_outcome(
         self, key: PageKey, record: FetchRecord, *, state: str, http_status: int | None,
         error: str | None,
     ) -> None:  # fmt: skip
-        """A page gone (404/410) or failed: the row keeps any earlier body and provenance."""
+        """A page gone (404/410) or failed: the row keeps any earlier body and provenance. A
+        page known gone whose check fails (a timeout, a 500) stays gone: the failure does not
+        bring its old body back into the tables (the error and the run are recorded)."""
         with self._conn:
-            if self._claim_row(key) is None:
+            previous = self._claim_row(key)
+            if previous is not None and previous.state == "gone" and state == "failed":
+                state = "gone"
+            if previous is None:
                 self._conn.execute(
                     "INSERT INTO pages (url, commitment_id, member_slug, language, state,"
                     " attempts) VALUES (?,?,?,?,?,0)",
@@ -312,6 +343,7 @@ class StateDB:
                 " attempts=? WHERE url = ?",
                 (state, http_status, error, record.run_id, record.attempts, key.url),
             )
+            log_change(self._conn, key.url, record.run_id, record.at)
 
     @_guarded
     def record_document(

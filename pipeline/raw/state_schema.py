@@ -14,9 +14,10 @@ from pathlib import Path
 
 from pipeline.errors import RawStoreVersion, StateDamaged
 from pipeline.raw.failures import damaged_message, database_access, file_writes
-from pipeline.raw.migrations import SCHEMA_VERSION, migrate, plan
+from pipeline.raw.migrations import FETCH_LOG_DDL, SCHEMA_VERSION, migrate, plan
 
-DDL = """
+DDL = (
+    """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE bodies (
     sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, stored_size INTEGER NOT NULL,
@@ -35,6 +36,8 @@ CREATE TABLE documents (
     check_run_id TEXT);
 CREATE TABLE discoveries (sha256 TEXT PRIMARY KEY, entries BLOB NOT NULL);
 """
+    + FETCH_LOG_DDL
+)
 
 
 def create(path: Path) -> sqlite3.Connection:

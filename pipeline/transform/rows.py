@@ -8,16 +8,18 @@ from datetime import datetime
 from typing import Any
 
 from pipeline import PARSER_VERSION
+from pipeline.entities.institutions import institution_rows
+from pipeline.entities.keys import action_plan_id
 from pipeline.records import ParsedPage
 from pipeline.schema import (
+    COMMITMENT_INSTITUTIONS,
     COMMITMENTS,
-    DATA_TABLES,
-    INSTITUTIONS,
     IRM_REPORTS,
-    MEMBER_LIST,
     OGP_VALUES,
     PAGE_FIELDS,
+    PAGE_MEMBER_LISTS,
     POLICY_AREAS,
+    TRANSFORM_TABLES,
     rank_columns,
 )
 from pipeline.vocab import default_vocabulary
@@ -35,7 +37,7 @@ class Provenance:
 
 
 def empty_columns() -> dict[str, Columns]:
-    return {spec.name: {name: [] for name in spec.schema.names} for spec in DATA_TABLES}
+    return {spec.name: {name: [] for name in spec.schema.names} for spec in TRANSFORM_TABLES}
 
 
 def _append(columns: Columns, row: dict[str, object]) -> None:
@@ -74,11 +76,23 @@ def _ranks(commitment: dict[str, object]) -> dict[str, object]:
 def add_page(out: dict[str, Columns], page: ParsedPage, origin: Provenance) -> None:
     """Append every row one page yields to the column lists of each table."""
     prov = _fields(origin)
-    commitment = _fields(page.commitment)
-    cid = page.commitment.commitment_id
-    _append(out[COMMITMENTS.name], {**commitment, **_ranks(commitment), **_FRESH, **prov})
+    record = page.commitment
+    commitment = _fields(record)
+    cid = record.commitment_id
+    derived = {
+        "member_name_shown": record.member_name is not None,
+        "action_plan_id": action_plan_id(
+            record.member_slug,
+            record.action_plan,
+            record.action_plan_start_year,
+            record.action_plan_end_year,
+        ),
+    }
+    _append(
+        out[COMMITMENTS.name], {**commitment, **derived, **_ranks(commitment), **_FRESH, **prov}
+    )
     vocab = default_vocabulary()
-    for position, area in enumerate(page.commitment.policy_areas):
+    for position, area in enumerate(record.policy_areas):
         _append(
             out[POLICY_AREAS.name],
             {
@@ -86,24 +100,23 @@ def add_page(out: dict[str, Columns], page: ParsedPage, origin: Provenance) -> N
                 "position": position,
                 "policy_area": area,
                 "known": vocab.is_known_policy_area(area),
-                **prov,
             },
         )
-    for position, value in enumerate(page.commitment.ogp_values):
+    for position, value in enumerate(record.ogp_values):
         _append(
-            out[OGP_VALUES.name],
-            {"commitment_id": cid, "position": position, "ogp_value": value, **prov},
+            out[OGP_VALUES.name], {"commitment_id": cid, "position": position, "ogp_value": value}
         )
-    for institution in page.institutions:
-        _append(out[INSTITUTIONS.name], {"commitment_id": cid, **_fields(institution), **prov})
+    for row in institution_rows(cid, record.member_slug, page.institutions):
+        _append(out[COMMITMENT_INSTITUTIONS.name], row)
     for report in page.irm_reports:
-        _append(out[IRM_REPORTS.name], {"commitment_id": cid, **_fields(report), **prov})
+        _append(out[IRM_REPORTS.name], {"commitment_id": cid, **_fields(report)})
     for item in page.member_list:
         _append(
-            out[MEMBER_LIST.name],
+            out[PAGE_MEMBER_LISTS.name],
             {
                 "commitment_id": cid,
-                "member_slug": page.commitment.member_slug,
+                "member_slug": record.member_slug,
+                "language": record.language,
                 **_fields(item),
                 **prov,
             },

@@ -15,15 +15,14 @@ import pyarrow.compute as pc
 from pipeline import PARSER_VERSION
 from pipeline.config import TransformConfig
 from pipeline.raw import RawStore, StoredPage
-from pipeline.schema import COMMITMENTS, DATA_TABLES
-from pipeline.tables import table_from_columns
+from pipeline.schema import COMMITMENTS, PAGE_TABLES
+from pipeline.transform.combine import combine
 from pipeline.transform.pool import parse_in_workers
-from pipeline.transform.rows import empty_columns
 from pipeline.transform.worker import PageFailure, SeenUnknown
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PageFailure", "SeenUnknown", "TransformResult", "transform_raw"]
+__all__ = ["PageFailure", "SeenUnknown", "TransformResult", "transform_pages", "transform_raw"]
 
 
 @dataclass(frozen=True)
@@ -64,28 +63,31 @@ def _reusable(
     }
 
 
-def _concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
-    empty = empty_columns()
-    return {
-        spec.name: pa.concat_tables(
-            [table_from_columns(spec, empty[spec.name])]
-            + [part[spec.name] for part in parts if part]
-        )
-        for spec in DATA_TABLES
-    }
-
-
 def transform_raw(
     raw_dir: Path,
     config: TransformConfig,
     previous: Mapping[str, pa.Table] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> TransformResult:
-    """Parse raw/ into the data tables (rows unsorted; load sorts and validates).
+    """Parse raw/ into the page tables (rows unsorted; load sorts and validates).
     ``on_progress(done, total)`` is called as pages to parse are parsed or fail."""
     with RawStore(raw_dir) as store:
         pages = store.current_pages()
         fetch_failed = _fetch_failed(store) if pages else ()
+    return transform_pages(raw_dir, pages, fetch_failed, config, previous, on_progress)
+
+
+def transform_pages(
+    raw_dir: Path,
+    pages: Sequence[StoredPage],
+    fetch_failed: tuple[PageFailure, ...],
+    config: TransformConfig,
+    previous: Mapping[str, pa.Table] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> TransformResult:
+    """Parse these stored pages (those whose content and parser version did not change since
+    ``previous`` are carried over instead); ``fetch_failed`` are the pages whose latest fetch
+    failed, kept with an earlier body. Also what ``rebuild-history`` runs for each past run."""
     reused = _reusable(previous, pages)
     to_parse = [page for page in pages if (page.fetched_url, page.sha256) not in reused]
     log.info(
@@ -100,10 +102,8 @@ def transform_raw(
         done += result.parsed + len(result.failures)
         if on_progress is not None:
             on_progress(done, len(to_parse))
-    tables = _concat([r.tables for r in results])
-    if reused and previous is not None:
-        tables = _with_carried_over(tables, previous, set(reused.values()))
-    tables, duplicates = _drop_duplicate_ids(tables)
+    carried = _carried_over(previous, set(reused.values())) if reused and previous else None
+    tables, duplicates = combine(results, carried)
     failures = [f for r in results for f in r.failures] + duplicates
     return TransformResult(
         tables=tables,
@@ -125,57 +125,13 @@ def _fetch_failed(store: RawStore) -> tuple[PageFailure, ...]:
     )
 
 
-def _with_carried_over(
-    tables: dict[str, pa.Table], previous: Mapping[str, pa.Table], ids: set[str]
-) -> dict[str, pa.Table]:
+def _carried_over(previous: Mapping[str, pa.Table], ids: set[str]) -> dict[str, pa.Table]:
+    """The previous publish's rows of these commitments, in every page table."""
     wanted = pa.array(sorted(ids))
-    combined = {}
-    for spec in DATA_TABLES:
+    carried = {}
+    for spec in PAGE_TABLES:
         old = previous[spec.name].select(spec.schema.names).cast(spec.schema)
         mask = pc.is_in(old["commitment_id"], wanted)
         # Nothing changed on most nights: keep the published table itself, not a filtered copy.
-        kept = old if pc.all(mask).as_py() in (True, None) else old.filter(mask)
-        parts = [kept] if tables[spec.name].num_rows == 0 else [tables[spec.name], kept]
-        combined[spec.name] = pa.concat_tables(parts)
-    return combined
-
-
-def _drop_duplicate_ids(
-    tables: dict[str, pa.Table],
-) -> tuple[dict[str, pa.Table], list[PageFailure]]:
-    """Two pages claiming one commitment ID (a moved page, a mislabelled title): keep the one
-    whose URL names that ID, report the others as failed pages."""
-    commitments = tables[COMMITMENTS.name]
-    seen: dict[str, str] = {}
-    failures = []
-    for cid, _url, source in sorted(
-        zip(
-            commitments["commitment_id"].to_pylist(),
-            commitments["url"].to_pylist(),
-            commitments["source_url"].to_pylist(),
-            strict=True,
-        ),
-        key=lambda row: (row[0], cid_mismatch(row), row[2]),
-    ):
-        if cid in seen:
-            reason = f"duplicate commitment {cid}; kept {seen[cid]}"
-            failures.append(PageFailure(source, reason, cid))
-        else:
-            seen[cid] = source
-    if not failures:
-        return tables, []
-    keep = {(cid, src) for cid, src in seen.items()}
-    cleaned = {}
-    for name, table in tables.items():
-        pairs = zip(
-            table["commitment_id"].to_pylist(), table["source_url"].to_pylist(), strict=True
-        )
-        mask = pa.array([pair in keep for pair in pairs])
-        cleaned[name] = table.filter(mask)
-    return cleaned, failures
-
-
-def cid_mismatch(row: tuple[str, str, str]) -> bool:
-    """Sort key: pages whose canonical URL names the commitment ID come first."""
-    cid, url, _source = row
-    return f"/{cid}/" not in url
+        carried[spec.name] = old if pc.all(mask).as_py() in (True, None) else old.filter(mask)
+    return carried

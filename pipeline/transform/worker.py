@@ -23,7 +23,7 @@ from pipeline.clock import own_peak_rss_kb
 from pipeline.errors import ParseError, PipelineError, ValidationFailed
 from pipeline.raw import RawStore, StoredPage
 from pipeline.records import ParsedPage
-from pipeline.schema import DATA_TABLES, TableSpec
+from pipeline.schema import TRANSFORM_TABLES, TableSpec
 from pipeline.tables import table_from_columns
 from pipeline.transform.faults import page_parser
 from pipeline.transform.rows import Columns, Provenance, add_page, empty_columns
@@ -53,9 +53,16 @@ class SeenUnknown:
     url: str
 
 
+# One page of a chunk's tables: its source URL and its number of rows in each table. The child
+# tables carry no provenance, so this is how transform tells two pages claiming one commitment
+# ID apart (their rows are contiguous, in page order, in every table).
+PageRows = tuple[str, dict[str, int]]
+
+
 @dataclass
 class ChunkResult:
     tables: dict[str, pa.Table]  # Arrow, not Python rows: compact to send between processes
+    pages: list[PageRows] = field(default_factory=list)  # the pages in the tables, in order
     failures: list[PageFailure] = field(default_factory=list)
     unknowns: list[SeenUnknown] = field(default_factory=list)
     parsed: int = 0
@@ -129,7 +136,7 @@ def parse_pages(
             if u.kind in ("heading", "text", "repeated_label", "title_fallback")
         )
         result.parsed += 1
-    result.tables, unfit = _tables(columns, spans)
+    result.tables, result.pages, unfit = _tables(columns, spans)
     result.failures += unfit
     result.parsed -= len(unfit)
     result.peak_rss_kb = own_peak_rss_kb()
@@ -142,26 +149,37 @@ def _first(columns: Columns) -> str:
 
 def _tables(
     columns: dict[str, Columns], spans: list[tuple[StoredPage, dict[str, int]]]
-) -> tuple[dict[str, pa.Table], list[PageFailure]]:
-    """The task's tables. A value that does not fit its column's type (a year past int16)
-    fails the build of the whole task; the pages are then built one by one, and those whose
-    rows do not fit are failed pages instead."""
+) -> tuple[dict[str, pa.Table], list[PageRows], list[PageFailure]]:
+    """The task's tables and their pages. A value that does not fit its column's type (a year
+    past int16) fails the build of the whole task; the pages are then built one by one, and
+    those whose rows do not fit are failed pages instead."""
+    ends = [start for _page, start in spans[1:]]
+    if spans:
+        ends.append({name: len(cols[_first(cols)]) for name, cols in columns.items()})
+    pages = [
+        (page.fetched_url, {name: end[name] - start[name] for name in start})
+        for (page, start), end in zip(spans, ends, strict=True)
+    ]
     try:
-        return {s.name: table_from_columns(s, columns[s.name]) for s in DATA_TABLES}, []
+        tables = {s.name: table_from_columns(s, columns[s.name]) for s in TRANSFORM_TABLES}
+        return tables, pages, []
     except ValidationFailed:
-        return _tables_page_by_page(columns, spans)
+        return _tables_page_by_page(columns, spans, ends, pages)
 
 
 def _tables_page_by_page(
-    columns: dict[str, Columns], spans: list[tuple[StoredPage, dict[str, int]]]
-) -> tuple[dict[str, pa.Table], list[PageFailure]]:
+    columns: dict[str, Columns],
+    spans: list[tuple[StoredPage, dict[str, int]]],
+    ends: list[dict[str, int]],
+    pages: list[PageRows],
+) -> tuple[dict[str, pa.Table], list[PageRows], list[PageFailure]]:
     parts: list[dict[str, pa.Table]] = []
+    kept: list[PageRows] = []
     failures = []
-    ends = [start for _page, start in spans[1:]]
-    ends.append({name: len(cols[_first(cols)]) for name, cols in columns.items()})
-    for (page, start), end in zip(spans, ends, strict=True):
+    for (page, start), end, rows in zip(spans, ends, pages, strict=True):
         try:
-            parts.append({s.name: _slice_table(s, columns, start, end) for s in DATA_TABLES})
+            parts.append({s.name: _slice_table(s, columns, start, end) for s in TRANSFORM_TABLES})
+            kept.append(rows)
         except ValidationFailed as exc:
             reason = f"rows do not fit the schema: {exc}"
             failures.append(PageFailure(page.url, reason, page.commitment_id))
@@ -169,9 +187,9 @@ def _tables_page_by_page(
         s.name: pa.concat_tables(
             [table_from_columns(s, empty_columns()[s.name]), *(p[s.name] for p in parts)]
         )
-        for s in DATA_TABLES
+        for s in TRANSFORM_TABLES
     }
-    return tables, failures
+    return tables, kept, failures
 
 
 def _slice_table(

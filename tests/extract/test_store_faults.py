@@ -108,12 +108,13 @@ def test_a_damaged_state_database_exits_4_and_rebuild_state_restores_it(
 
 def _as_version_1(raw: Path) -> None:
     """Turn a store this version wrote into what version 1 left: no content_type column,
-    discoveries joined with newlines, schema version 1 (bodies with metadata are readable by
-    both)."""
+    discoveries joined with newlines, no fetch log, schema version 1 (bodies with metadata are
+    readable by both)."""
     import json
     import zlib
 
     with closing(sqlite3.connect(raw / "state.sqlite")) as conn, conn:
+        conn.execute("DROP TABLE fetch_log")
         conn.execute("ALTER TABLE pages DROP COLUMN content_type")
         for sha, blob in conn.execute("SELECT sha256, entries FROM discoveries").fetchall():
             lines = json.loads(zlib.decompress(blob))

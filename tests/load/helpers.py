@@ -10,8 +10,19 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline import PARSER_VERSION, __version__
+from pipeline.entities.keys import institution_key
+from pipeline.history.update import Publish
+from pipeline.load.assemble import assemble
 from pipeline.load.field_metadata import vocabulary
-from pipeline.schema import COMMITMENTS, DATA_TABLES, TableSpec, rank_columns
+from pipeline.schema import (
+    COMMITMENT_INSTITUTIONS,
+    COMMITMENTS,
+    DATA_TABLES,
+    PAGE_MEMBER_LISTS,
+    TRANSFORM_TABLES,
+    TableSpec,
+    rank_columns,
+)
 from pipeline.tables import is_string_list
 
 FETCHED = datetime(2025, 3, 1, 6, 30, tzinfo=UTC)
@@ -21,16 +32,49 @@ def commitment_ids(count: int, member: str = "MN") -> list[str]:
     return [f"{member}{i:04d}" for i in range(1, count + 1)]
 
 
-def sample_tables(commitments: int = 20, per_commitment: int = 3) -> dict[str, pa.Table]:
-    """Every data table: `commitments` rows and `per_commitment` child rows for each (at most
-    4, the number of OGP values, which are part of a primary key)."""
+MEMBERS = ("mongolia", "ghana", "paris-france")
+FIRST_RUN = Publish("20250228T060000Z-0000", datetime(2025, 2, 28, 6, tzinfo=UTC))
+
+
+def sample_page_tables(commitments: int = 20, per_commitment: int = 3) -> dict[str, pa.Table]:
+    """What transform hands to load: `commitments` rows and `per_commitment` child rows for
+    each (at most 4, the number of OGP values, which are part of a primary key), members
+    taken in turn from MEMBERS, every key consistent with its member."""
     ids = commitment_ids(commitments)
+    slugs = {cid: MEMBERS[i % len(MEMBERS)] for i, cid in enumerate(ids)}
     tables = {COMMITMENTS.name: table_of(COMMITMENTS, ids, [0] * len(ids))}
-    for spec in DATA_TABLES[1:]:
+    for spec in TRANSFORM_TABLES[1:]:
         owners = [cid for cid in ids for _ in range(per_commitment)]
         positions = [j for _ in ids for j in range(per_commitment)]
         tables[spec.name] = table_of(spec, owners, positions)
+    for spec in (COMMITMENTS, PAGE_MEMBER_LISTS):
+        owners = tables[spec.name]["commitment_id"].to_pylist()
+        _set(tables, spec.name, "member_slug", [slugs[cid] for cid in owners])
+    languages = dict(zip(ids, tables[COMMITMENTS.name]["language"].to_pylist(), strict=True))
+    owners = tables[PAGE_MEMBER_LISTS.name]["commitment_id"].to_pylist()
+    _set(tables, PAGE_MEMBER_LISTS.name, "language", [languages[cid] for cid in owners])
+    rows = tables[COMMITMENT_INSTITUTIONS.name]
+    keys = [
+        institution_key(slugs[cid], name)
+        for cid, name in zip(
+            rows["commitment_id"].to_pylist(), rows["name"].to_pylist(), strict=True
+        )
+    ]
+    _set(tables, COMMITMENT_INSTITUTIONS.name, "institution_key", keys)
     return tables
+
+
+def sample_tables(commitments: int = 20, per_commitment: int = 3) -> dict[str, pa.Table]:
+    """Every table a publish writes, from ``sample_page_tables`` as a first publish makes it
+    (every commitment added to the history by FIRST_RUN)."""
+    return assemble(sample_page_tables(commitments, per_commitment), None, FIRST_RUN).tables
+
+
+def _set(tables: dict[str, pa.Table], table: str, column: str, values: list[object]) -> None:
+    schema = tables[table].schema
+    index = schema.get_field_index(column)
+    array = pa.array(values, schema.field(index).type)
+    tables[table] = tables[table].set_column(index, schema.field(index), array)
 
 
 def table_of(spec: TableSpec, owners: list[str], positions: list[int]) -> pa.Table:

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.schema import DATA_TABLES, SCHEMA_VERSION
 from tests.conftest import DemoPublish
 
 pytestmark = pytest.mark.slow
@@ -95,13 +96,16 @@ def test_parquet_files_are_what_their_descriptors_say(demo_publish: DemoPublish)
     processed = demo_publish.processed
     described = resources(processed)
     parquet = [r for r in described.values() if r["format"] == "parquet"]
-    assert len(parquet) == 7
+    assert len(parquet) == len(DATA_TABLES) == 12
+    package = json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["schema_version"] == SCHEMA_VERSION
     for resource in parquet:
         path = processed / str(resource["path"])
         data = path.read_bytes()
         assert resource["bytes"] == len(data)
         assert resource["hash"] == f"sha256:{hashlib.sha256(data).hexdigest()}"
         table = pq.read_table(path)
+        assert table.schema.metadata[b"schema_version"] == SCHEMA_VERSION.encode()
         csv_twin = described[str(resource["name"]).replace("-parquet", "-csv")]
         assert table.num_rows == csv_twin["rows"] > 0
         schema = resource["schema"]
@@ -125,8 +129,10 @@ def test_parquet_files_are_what_their_descriptors_say(demo_publish: DemoPublish)
         for foreign in schema.get("foreignKeys", []):
             parent = described[foreign["reference"]["resource"]]
             assert parent["format"] == "parquet"
-            parent_ids = pq.read_table(processed / parent["path"]).column("commitment_id")
-            child_ids = table.column(foreign["fields"][0])
+            (parent_column,) = foreign["reference"]["fields"]
+            parent_ids = pq.read_table(processed / parent["path"]).column(parent_column)
+            child_ids = pc.drop_null(table.column(foreign["fields"][0]))
+            assert len(child_ids) > 0, (resource["name"], foreign)
             assert pc.all(pc.is_in(child_ids, value_set=parent_ids.combine_chunks())).as_py()
 
 

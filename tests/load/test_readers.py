@@ -36,7 +36,8 @@ def test_pandas_read_csv_reads_no_text_column_as_a_number_or_a_date(
             assert column.dtype == "float64"
             continue
         assert pd.api.types.is_string_dtype(column.dtype), (table, name, column.dtype)
-    assert set(frame["parser_version"]) == {PARSER_VERSION}  # "2.0.0" stays text
+    if "parser_version" in frame:  # the tables with provenance
+        assert set(frame["parser_version"]) == {PARSER_VERSION}  # "2.0.0" stays text
 
 
 @pytest.mark.parametrize("table", sorted(TEXT))

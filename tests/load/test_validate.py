@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -134,9 +135,52 @@ def test_every_problem_is_reported_at_once() -> None:
     tables = sample_tables()
     set_value(tables, "commitments", "completion", 0, "Almost done")
     set_value(tables, "page_fields", "value_status", 0, "maybe")
-    set_value(tables, "member_commitment_list", "commitment_id", 0, "ZZ0001")
+    set_value(tables, "commitment_policy_areas", "commitment_id", 0, "ZZ0001")
     with pytest.raises(ValidationFailed, match=r"^3 problem\(s\)"):
         validate_tables(tables)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "message"),
+    [
+        (
+            "commitments",
+            "member_slug",
+            "commitments.member_slug: 1 row(s) reference no row of members",
+        ),
+        (
+            "commitments",
+            "action_plan_id",
+            "commitments.action_plan_id: 1 row(s) reference no row of action_plans",
+        ),
+        ("commitment_institutions", "institution_key", "reference no row of institutions"),
+        (
+            "commitment_history",
+            "member_slug",
+            "commitment_history.member_slug: 1 row(s) reference no row of members",
+        ),
+        (
+            "commitment_changes",
+            "member_slug",
+            "commitment_changes.member_slug: 1 row(s) reference no row of members",
+        ),
+        ("member_commitment_list", "member_slug", "reference no row of members"),
+        ("action_plans", "member_slug", "reference no row of members"),
+        ("institutions", "member_slug", "reference no row of members"),
+    ],
+)
+def test_every_foreign_key_is_checked(table: str, column: str, message: str) -> None:
+    tables = sample_tables()
+    validate_tables(tables)
+    set_value(tables, table, column, 0, "nowhere")
+    with pytest.raises(ValidationFailed, match=re.escape(message)):
+        validate_tables(tables)
+
+
+def test_a_null_foreign_key_references_nothing_and_is_allowed() -> None:
+    tables = sample_tables()
+    set_value(tables, "commitments", "action_plan_id", 0, None)  # a page naming no plan
+    validate_tables(tables)
 
 
 def test_child_tables_need_their_parent() -> None:

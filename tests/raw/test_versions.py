@@ -105,8 +105,13 @@ def test_a_version_1_store_is_migrated_by_a_writer_and_kept_as_a_backup(tmp_path
         assert mn2 is not None and mn3 is not None
         assert (mn2.etag, mn2.last_modified) == (None, None)  # its bytes were not kept
         assert mn3.etag == '"e3"'
-    assert version_of(raw / "state.sqlite") == str(SCHEMA_VERSION) == "2"
+    assert version_of(raw / "state.sqlite") == str(SCHEMA_VERSION) == "3"
     assert version_of(raw / "state.v1-backup.sqlite") == "1"
+    with RawStore(raw) as store:  # the chain ran on to schema 3: each body in the fetch log
+        assert [(e.run_id, e.commitment_id, e.state) for e in store.db.fetch_log()] == [
+            ("run-old", "MN0002", "ok"),
+            ("run-old", "MN0003", "ok"),
+        ]
 
 
 def test_a_reader_asks_for_a_writer_to_migrate_and_changes_nothing(tmp_path: Path) -> None:
@@ -123,7 +128,7 @@ def test_a_reader_asks_for_a_writer_to_migrate_and_changes_nothing(tmp_path: Pat
     assert after == before
 
 
-@pytest.mark.parametrize(("version", "message"), [("3", "newer version"), ("0", "cannot migrate")])
+@pytest.mark.parametrize(("version", "message"), [("4", "newer version"), ("0", "cannot migrate")])
 def test_a_store_of_a_version_without_a_path_is_refused_untouched(
     tmp_path: Path, version: str, message: str
 ) -> None:

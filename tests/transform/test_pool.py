@@ -14,7 +14,7 @@ from pipeline.errors import TransformFailed
 from pipeline.extract import run_extract
 from pipeline.raw import RawStore
 from pipeline.records import ParsedPage
-from pipeline.schema import DATA_TABLES
+from pipeline.schema import TRANSFORM_TABLES
 from pipeline.transform import parse_page, pool, transform_raw
 from pipeline.transform.faults import ENV, HANG_MARKER, KILL_MARKER
 from pipeline.transform.worker import parse_pages
@@ -92,7 +92,7 @@ def test_the_tables_do_not_depend_on_the_number_of_workers(demo: Demo, tmp_path:
     one, three = (
         transform_raw(tmp_path / "raw", TransformConfig(workers=n)).tables for n in (1, 3)
     )
-    for spec in DATA_TABLES:
+    for spec in TRANSFORM_TABLES:
         order = [(name, "ascending") for name in spec.primary_key]
         assert one[spec.name].sort_by(order).equals(three[spec.name].sort_by(order)), spec.name
 
